@@ -1,0 +1,3 @@
+from ccsim.cli import main
+
+main()

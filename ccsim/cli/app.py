@@ -1,0 +1,99 @@
+"""The typer application and what every command shares: errors, output and progress."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ccsim.config.load import ScenarioError
+
+app = typer.Typer(
+    name="ccsim",
+    help="Contact-centre staffing simulator: waits, agent load and burnout under staffing and policies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one message, exit code 2."""
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn problems the user can fix into one message and exit code 2 (never a traceback)."""
+    try:
+        yield
+    except ScenarioError as exc:
+        for line in exc.problems:
+            errors.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except UserError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def prepare_output(out: Path, overwrite: bool) -> None:
+    """Refuse to mix new results into a folder that already holds something, unless asked."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise UserError(f"--out {out}: folder is not empty; choose another folder or pass --overwrite")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def progress_bar() -> Progress:
+    """Done/total with elapsed and remaining time, on stderr so stdout stays clean."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("elapsed"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=False,
+        disable=not sys.stderr.isatty(),
+    )
+
+
+def format_number(value: float | None, digits: int = 3) -> str:
+    if value is None:
+        return "-"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 100:
+        return f"{value:.1f}"
+    return f"{value:.{digits}g}" if magnitude < 1 else f"{value:.2f}"
+
+
+def estimate_table(title: str, estimates: dict, names: list[str] | None = None) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
+    table.add_column("metric")
+    table.add_column("mean", justify="right")
+    table.add_column("95% interval", justify="right")
+    table.add_column("n", justify="right")
+    for name in names or list(estimates):
+        if name not in estimates:
+            continue
+        e = estimates[name]
+        interval = "-" if e.ci_low is None else f"{format_number(e.ci_low)} .. {format_number(e.ci_high)}"
+        table.add_row(name, format_number(e.mean), interval, str(e.n))
+    return table
+
+
+def elapsed(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f} s"

@@ -1,0 +1,39 @@
+"""`ccsim validate` and `ccsim schema`: check scenario files without running them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from ccsim.cli.app import app, console, user_errors
+from ccsim.config.load import load_scenario
+from ccsim.config.scenario import Scenario
+
+
+@app.command()
+def validate(
+    scenario_files: list[Path] = typer.Argument(..., help="Scenario YAML files."),
+    sets: list[str] = typer.Option([], "--set", help="Override a value: dotted.path=value (repeatable)."),
+) -> None:
+    """Check scenario files (syntax, keys, values, cross-references) without running them."""
+    with user_errors():
+        for path in scenario_files:
+            loaded = load_scenario(path, sets)
+            scenario = loaded.scenario
+            console.print(
+                f"[green]ok[/] {path}: {scenario.name!r}, {scenario.horizon.days} day(s), "
+                f"{len(scenario.groups)} group(s), {len(scenario.queues)} queue(s), "
+                f"{scenario.replications} replication(s)",
+                highlight=False,
+            )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    document = Scenario.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "ccsim scenario"
+    typer.echo(json.dumps(document, indent=2))

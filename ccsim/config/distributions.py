@@ -1,0 +1,348 @@
+"""Probability distributions as tagged blocks in scenario files.
+
+Each block names its family with ``dist`` and states its parameters with units, for example
+``{dist: lognormal, mean: 5min, cv: 1.1}``. Every family can turn a uniform number ``u`` in (0, 1)
+into a draw by its inverse distribution function (:meth:`sampler`). The model feeds it keyed
+uniforms (see :mod:`ccsim.rng`), so a caller's talk time is the same quantile of its distribution
+in every scenario: when a policy scales the mean, the draw scales with it, which is what makes
+common random numbers effective.
+
+Times are in seconds; a distribution used as a multiplier (for example a talk-time factor) is
+unitless and its values are read as plain numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from statistics import NormalDist
+from typing import Annotated, Callable, Literal, Union
+
+import numpy as np
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from scipy import special
+
+from ccsim.config.types import Duration, StrictModel
+
+Sampler = Callable[[float], float]
+_inv_normal = NormalDist().inv_cdf
+
+
+class Exponential(StrictModel):
+    """Exponential with the given mean (memoryless; Erlang models assume it)."""
+
+    dist: Literal["exponential"]
+    mean: Duration = Field(gt=0, description="Mean, in seconds (or with a unit).")
+
+    @property
+    def mean_value(self) -> float:
+        return self.mean
+
+    def sampler(self) -> Sampler:
+        mean = self.mean
+        log = math.log
+        return lambda u: -mean * log(1.0 - u)
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return -self.mean * np.log1p(-u)
+
+
+class Lognormal(StrictModel):
+    """Lognormal, given by its mean with ``cv``, ``sd`` or ``log_sd``, or by ``median`` and ``log_sd``.
+
+    Service times in call centres are close to lognormal (Brown et al. 2005) with a log-sd of
+    about 0.9 to 1.1.
+    """
+
+    dist: Literal["lognormal"]
+    mean: Duration | None = Field(default=None, gt=0, description="Mean (seconds or with unit).")
+    median: Duration | None = Field(default=None, gt=0, description="Median (seconds or with unit).")
+    cv: float | None = Field(default=None, gt=0, description="Coefficient of variation (sd / mean).")
+    sd: Duration | None = Field(default=None, gt=0, description="Standard deviation.")
+    log_sd: float | None = Field(default=None, gt=0, description="Standard deviation of log(X).")
+
+    @model_validator(mode="after")
+    def _one_parameterisation(self) -> "Lognormal":
+        given = {k for k in ("mean", "median", "cv", "sd", "log_sd") if getattr(self, k) is not None}
+        allowed = [{"mean", "cv"}, {"mean", "sd"}, {"mean", "log_sd"}, {"median", "log_sd"}]
+        if given not in allowed:
+            raise ValueError(
+                "lognormal needs exactly one of: mean+cv, mean+sd, mean+log_sd, median+log_sd "
+                f"(got {', '.join(sorted(given)) or 'nothing'})"
+            )
+        return self
+
+    @property
+    def log_params(self) -> tuple[float, float]:
+        """(mu, sigma) of log(X)."""
+        if self.median is not None:
+            return math.log(self.median), float(self.log_sd)
+        assert self.mean is not None
+        if self.log_sd is not None:
+            sigma = float(self.log_sd)
+        else:
+            cv = self.cv if self.cv is not None else float(self.sd) / self.mean
+            sigma = math.sqrt(math.log1p(cv * cv))
+        return math.log(self.mean) - sigma * sigma / 2.0, sigma
+
+    @property
+    def mean_value(self) -> float:
+        mu, sigma = self.log_params
+        return math.exp(mu + sigma * sigma / 2.0)
+
+    def sampler(self) -> Sampler:
+        mu, sigma = self.log_params
+        exp, inv = math.exp, _inv_normal
+        return lambda u: exp(mu + sigma * inv(u))
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        mu, sigma = self.log_params
+        return np.exp(mu + sigma * special.ndtri(u))
+
+
+class Gamma(StrictModel):
+    """Gamma, given by ``mean`` and ``cv`` or by ``shape`` and ``scale``."""
+
+    dist: Literal["gamma"]
+    mean: Duration | None = Field(default=None, gt=0)
+    cv: float | None = Field(default=None, gt=0)
+    shape: float | None = Field(default=None, gt=0)
+    scale: Duration | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_parameterisation(self) -> "Gamma":
+        given = {k for k in ("mean", "cv", "shape", "scale") if getattr(self, k) is not None}
+        if given not in ({"mean", "cv"}, {"shape", "scale"}):
+            raise ValueError(
+                f"gamma needs mean+cv or shape+scale (got {', '.join(sorted(given)) or 'nothing'})"
+            )
+        return self
+
+    @property
+    def shape_scale(self) -> tuple[float, float]:
+        if self.shape is not None:
+            return float(self.shape), float(self.scale)
+        cv2 = float(self.cv) ** 2
+        return 1.0 / cv2, float(self.mean) * cv2
+
+    @property
+    def mean_value(self) -> float:
+        k, theta = self.shape_scale
+        return k * theta
+
+    def sampler(self) -> Sampler:
+        k, theta = self.shape_scale
+        inv = special.gammaincinv
+        return lambda u: float(inv(k, u)) * theta
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        k, theta = self.shape_scale
+        return special.gammaincinv(k, u) * theta
+
+
+class Weibull(StrictModel):
+    """Weibull, given by ``shape`` with ``scale`` or ``mean``."""
+
+    dist: Literal["weibull"]
+    shape: float = Field(gt=0)
+    scale: Duration | None = Field(default=None, gt=0)
+    mean: Duration | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _scale_or_mean(self) -> "Weibull":
+        if (self.scale is None) == (self.mean is None):
+            raise ValueError("weibull needs shape and exactly one of scale or mean")
+        return self
+
+    @property
+    def scale_value(self) -> float:
+        if self.scale is not None:
+            return float(self.scale)
+        return float(self.mean) / math.gamma(1.0 + 1.0 / self.shape)
+
+    @property
+    def mean_value(self) -> float:
+        return self.scale_value * math.gamma(1.0 + 1.0 / self.shape)
+
+    def sampler(self) -> Sampler:
+        scale, inv_shape = self.scale_value, 1.0 / self.shape
+        log = math.log
+        return lambda u: scale * (-log(1.0 - u)) ** inv_shape
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return self.scale_value * (-np.log1p(-u)) ** (1.0 / self.shape)
+
+
+class Deterministic(StrictModel):
+    """Always the same value."""
+
+    dist: Literal["deterministic"]
+    value: Duration = Field(ge=0)
+
+    @property
+    def mean_value(self) -> float:
+        return self.value
+
+    def sampler(self) -> Sampler:
+        value = self.value
+        return lambda u: value
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return np.full_like(u, self.value, dtype=float)
+
+
+class Uniform(StrictModel):
+    """Uniform between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: Duration = Field(ge=0)
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if self.high < self.low:
+            raise ValueError("uniform needs high >= low")
+        return self
+
+    @property
+    def mean_value(self) -> float:
+        return (self.low + self.high) / 2.0
+
+    def sampler(self) -> Sampler:
+        low, width = self.low, self.high - self.low
+        return lambda u: low + width * u
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * u
+
+
+class Empirical(StrictModel):
+    """Resampling of observed values, listed in ``values`` or read from a CSV ``file``.
+
+    A CSV path is relative to the scenario file; ``column`` names the column (default: the first
+    one). ``unit`` scales the numbers, e.g. ``unit: min`` when the file holds minutes.
+    """
+
+    dist: Literal["empirical"]
+    values: tuple[float, ...] | None = Field(default=None, min_length=1)
+    file: str | None = None
+    column: str | None = None
+    unit: Duration = Field(default=1.0, gt=0, description="Value of 1 in the data, e.g. 1min.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_file(cls, data: object, info: ValidationInfo) -> object:
+        if not isinstance(data, dict) or data.get("file") is None or data.get("values") is not None:
+            return data
+        base = Path((info.context or {}).get("base_dir", "."))
+        path = base / str(data["file"])
+        try:
+            with path.open(newline="") as handle:
+                rows = list(csv.reader(handle))
+        except OSError as exc:
+            raise ValueError(f"cannot read empirical data file {str(path)!r}: {exc.strerror}") from None
+        if not rows:
+            raise ValueError(f"empirical data file {str(path)!r} is empty")
+        header, body = rows[0], rows[1:]
+        column = data.get("column")
+        if column is None:
+            index = 0
+        elif column in header:
+            index = header.index(column)
+        else:
+            raise ValueError(f"column {column!r} not in {str(path)!r}; columns are {header}")
+        try:
+            values = [float(row[index]) for row in body if len(row) > index and row[index].strip()]
+        except ValueError as exc:
+            raise ValueError(f"non-numeric value in {str(path)!r}: {exc}") from None
+        return {**data, "values": values}
+
+    @field_validator("values")
+    @classmethod
+    def _non_negative(cls, values: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if values is not None and min(values) < 0:
+            raise ValueError("empirical values must be >= 0")
+        return values
+
+    @model_validator(mode="after")
+    def _has_values(self) -> "Empirical":
+        if not self.values:
+            raise ValueError("empirical needs a non-empty list of values or a CSV file")
+        return self
+
+    @property
+    def scaled(self) -> np.ndarray:
+        return np.sort(np.asarray(self.values, dtype=float)) * self.unit
+
+    @property
+    def mean_value(self) -> float:
+        return float(self.scaled.mean())
+
+    def sampler(self) -> Sampler:
+        values = tuple(self.scaled.tolist())
+        n = len(values)
+        return lambda u: values[int(u * n)]
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        values = self.scaled
+        return values[(u * len(values)).astype(int)]
+
+
+class MixtureComponent(StrictModel):
+    """One weighted component of a mixture."""
+
+    weight: float = Field(gt=0)
+    distribution: "Distribution"
+
+
+class Mixture(StrictModel):
+    """A finite mixture, e.g. the three-phase hyperexponential of redial delays."""
+
+    dist: Literal["mixture"]
+    components: tuple[MixtureComponent, ...] = Field(min_length=1)
+
+    @property
+    def weights(self) -> np.ndarray:
+        w = np.array([c.weight for c in self.components], dtype=float)
+        return w / w.sum()
+
+    @property
+    def mean_value(self) -> float:
+        return float(sum(w * c.distribution.mean_value for w, c in zip(self.weights, self.components)))
+
+    def sampler(self) -> Sampler:
+        # One uniform picks the component and, rescaled within that component's band, is again a
+        # uniform that the component inverts: no second draw is needed.
+        bounds = np.cumsum(self.weights).tolist()
+        bounds[-1] = 1.0
+        lows = [0.0] + bounds[:-1]
+        parts = [c.distribution.sampler() for c in self.components]
+        bands = list(zip(lows, bounds, parts))
+
+        def draw(u: float) -> float:
+            for low, high, part in bands:
+                if u < high:
+                    return part(min(max((u - low) / (high - low), 1e-16), 1 - 1e-16))
+            return parts[-1](u)
+
+        return draw
+
+    def quantiles(self, u: np.ndarray) -> np.ndarray:
+        draw = self.sampler()
+        return np.array([draw(x) for x in np.ravel(u)]).reshape(np.shape(u))
+
+
+Distribution = Annotated[
+    Union[Exponential, Lognormal, Gamma, Weibull, Deterministic, Uniform, Empirical, Mixture],
+    Field(discriminator="dist"),
+]
+"""Any distribution block; ``dist`` selects the family."""
+
+MixtureComponent.model_rebuild()
+Mixture.model_rebuild()
+
+
+def constant(value: float) -> Deterministic:
+    """A deterministic distribution, for defaults in code."""
+    return Deterministic(dist="deterministic", value=value)

@@ -1,0 +1,101 @@
+"""Run replications of a scenario, in this process or across a process pool.
+
+Replication ``r`` of a scenario always uses the seed streams of ``(scenario.seed, r)``, whichever
+worker runs it and in whatever order, so results are identical with one job or many, and two
+scenarios with the same seed see the same callers (common random numbers).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ccsim.config.scenario import Scenario
+from ccsim.metrics.kpis import run_kpis
+from ccsim.metrics.tables import RunTables, build_tables
+from ccsim.model.centre import ContactCentre
+
+
+@dataclass
+class ReplicationResult:
+    """One replication: its tables, its KPIs and what it cost."""
+
+    replication: int
+    tables: RunTables
+    kpis: dict[str, float]
+    wall_s: float
+
+
+def simulate(scenario: Scenario, replication: int = 0, keep_tables: bool = True) -> ReplicationResult:
+    """Simulate one replication of ``scenario``."""
+    started = time.perf_counter()
+    records = ContactCentre(scenario, replication).run()
+    tables = build_tables(records, scenario)
+    kpis = run_kpis(tables, scenario)
+    if not keep_tables:
+        tables = RunTables(*(frame.iloc[0:0] for frame in vars(tables).values()))
+    return ReplicationResult(replication, tables, kpis, time.perf_counter() - started)
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+ProgressCallback = Callable[[ReplicationResult], None]
+
+
+def replicate(
+    scenario: Scenario,
+    replications: Iterable[int] | None = None,
+    jobs: int | None = None,
+    on_done: ProgressCallback | None = None,
+    keep_tables: bool = True,
+) -> list[ReplicationResult]:
+    """Run the given replications (default: ``range(scenario.replications)``), sorted by number.
+
+    With ``jobs`` > 1 replications run in a process pool. If interrupted (Ctrl-C), the finished
+    replications are returned in a :class:`Interrupted` exception so nothing computed is lost.
+    """
+    numbers = list(range(scenario.replications) if replications is None else replications)
+    jobs = min(jobs or default_jobs(), len(numbers)) or 1
+    done: list[ReplicationResult] = []
+    try:
+        if jobs == 1:
+            for number in numbers:
+                result = simulate(scenario, number, keep_tables)
+                done.append(result)
+                if on_done:
+                    on_done(result)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                pending: set[Future] = {pool.submit(simulate, scenario, n, keep_tables) for n in numbers}
+                try:
+                    while pending:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            result = future.result()
+                            done.append(result)
+                            if on_done:
+                                on_done(result)
+                except KeyboardInterrupt:
+                    for future in pending:
+                        future.cancel()
+                    raise
+    except KeyboardInterrupt:
+        raise Interrupted(sorted(done, key=lambda r: r.replication)) from None
+    return sorted(done, key=lambda r: r.replication)
+
+
+class Interrupted(Exception):
+    """Raised on Ctrl-C; ``results`` holds the replications that finished."""
+
+    def __init__(self, results: list[ReplicationResult]):
+        super().__init__(f"interrupted after {len(results)} replications")
+        self.results = results

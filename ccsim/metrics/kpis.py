@@ -1,0 +1,99 @@
+"""KPIs of one replication: pure functions of its tables.
+
+Names are stable and carry their unit where they have one (``_s`` = seconds). Queue measures
+(ASA, service level, abandonment) count queue visits (legs) that ended in the horizon; the
+three service-level definitions follow modelling-notes 1.3:
+
+* ``service_level``: answered within the threshold / (answered + abandoned), i.e. of offered;
+* ``service_level_of_answered``: answered within the threshold / answered;
+* ``service_level_excl_short_abandons``: as ``service_level`` but abandons within
+  ``short_abandon`` seconds are not counted as offered.
+
+Calls arriving before ``horizon.warmup`` are left out of every measure.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ccsim.config.scenario import Scenario
+from ccsim.metrics.tables import RunTables
+
+WAIT_PERCENTILES = (50, 80, 90, 95)
+
+
+def metric_key(name: str) -> str:
+    """A group or queue name as it appears inside a metric name (lower case, underscores)."""
+    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / float(denominator) if denominator > 0 else float("nan")
+
+
+def queue_kpis(legs: pd.DataFrame, threshold: float, short_abandon: float) -> dict[str, float]:
+    """Wait and service measures over a set of legs."""
+    outcome = legs["outcome"].astype(object).to_numpy()
+    wait = legs["wait_s"].to_numpy()
+    answered = outcome == "answered"
+    abandoned = outcome == "abandoned"
+    n_answered, n_abandoned = int(answered.sum()), int(abandoned.sum())
+    closed = n_answered + n_abandoned
+    within = int((answered & (wait <= threshold)).sum())
+    short = int((abandoned & (wait <= short_abandon)).sum())
+    waited = int(((answered | abandoned) & (wait > 0)).sum())
+    result = {
+        "legs_offered": float(len(legs)),
+        "asa_s": float(wait[answered].mean()) if n_answered else float("nan"),
+        "mean_wait_s": float(wait[answered | abandoned].mean()) if closed else float("nan"),
+        "p_wait": _ratio(waited, closed),
+        "service_level": _ratio(within, closed),
+        "service_level_of_answered": _ratio(within, n_answered),
+        "service_level_excl_short_abandons": _ratio(within, closed - short),
+        "abandon_rate": _ratio(n_abandoned, closed),
+    }
+    answered_waits = wait[answered]
+    for q in WAIT_PERCENTILES:
+        result[f"wait_p{q}_s"] = float(np.percentile(answered_waits, q)) if n_answered else float("nan")
+    return result
+
+
+def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
+    """Every KPI of one replication as a flat mapping of name to value."""
+    warmup = scenario.horizon.warmup
+    level = scenario.service_level
+    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
+    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    outcome = calls["outcome"].astype(object)
+    kpis: dict[str, float] = {
+        "offered": float(len(calls)),
+        "answered": float(calls["t_first_answer"].notna().sum()),
+        "abandoned": float((outcome == "abandoned").sum()),
+        "open_at_end": float((outcome == "open").sum()),
+    }
+    kpis.update(queue_kpis(legs, level.threshold, level.short_abandon))
+    for name in tables.intervals["queue"].unique():
+        part = queue_kpis(legs[legs["queue"].astype(object) == name], level.threshold, level.short_abandon)
+        key = metric_key(str(name))
+        for measure in ("asa_s", "service_level", "abandon_rate"):
+            kpis[f"{measure}_{key}"] = part[measure]
+    kpis.update(_load_kpis(tables, warmup, scenario.horizon.interval))
+    return kpis
+
+
+def _load_kpis(tables: RunTables, warmup: float, interval: float) -> dict[str, float]:
+    frame = tables.group_intervals
+    frame = frame[frame["t_start"] >= warmup]
+    kpis: dict[str, float] = {}
+    busy, available = frame["busy_s"].sum(), frame["available_s"].sum()
+    kpis["occupancy"] = _ratio(busy, available)
+    kpis["agent_hours"] = float(frame["agents_on_duty"].sum() * interval / 3600.0)
+    for name, part in frame.groupby("group", observed=True, sort=False):
+        key = metric_key(str(name))
+        kpis[f"occupancy_{key}"] = _ratio(part["busy_s"].sum(), part["available_s"].sum())
+        kpis[f"agent_hours_{key}"] = float(part["agents_on_duty"].sum() * interval / 3600.0)
+    return kpis
+

@@ -1,0 +1,107 @@
+"""The output schema in one place: the columns of every record kind and the outcome codes.
+
+During a run the model appends plain tuples in these column orders (cheap); after the run
+:mod:`ccsim.metrics.tables` turns them into pandas DataFrames. Times are run seconds from 00:00
+of the first day; durations are seconds; NaN (or -1 for ids) means "did not happen".
+"""
+
+from __future__ import annotations
+
+# Outcome of one queue visit (a leg).
+LEG_ANSWERED = 0
+LEG_ABANDONED = 1
+LEG_OPEN = 2  # still waiting or talking when the horizon ended
+LEG_OUTCOMES = ("answered", "abandoned", "open")
+
+# How one attempt (a call) ended.
+CALL_RESOLVED = 0
+CALL_ABANDONED = 1  # hung up while waiting in a queue
+CALL_IVR_ABANDONED = 2
+CALL_SELF_SERVED = 3
+CALL_UNRESOLVED = 4  # talked, told to call back
+CALL_TRANSFER_CAP = 5  # lost at the transfer cap
+CALL_CUT_OFF = 6  # ended by a call-time limit without resolution
+CALL_HUNG_UP = 7  # agent ended an abusive call
+CALL_DETERRED = 8  # did not call at the paid line's price
+CALL_BLOCKED = 9  # repeat abuser sent to a written channel
+CALL_OPEN = 10  # still in the system at the end of the horizon
+CALL_CALLBACK_LOST = 11  # could not be reached for a promised callback
+CALL_OUTCOMES = (
+    "resolved",
+    "abandoned",
+    "ivr_abandoned",
+    "self_served",
+    "unresolved",
+    "transfer_cap",
+    "cut_off",
+    "hung_up",
+    "deterred",
+    "blocked",
+    "open",
+    "callback_lost",
+)
+
+# How a conversation (an answered leg) ended, from the caller's side.
+TALK_NONE = -1
+TALK_RESOLVED = 0
+TALK_TRANSFER_WARM = 1
+TALK_TRANSFER_COLD = 2
+TALK_UNRESOLVED = 3
+TALK_MISROUTE = 4
+TALK_CUT_OFF = 5
+TALK_HUNG_UP = 6
+TALK_OPEN = 7
+TALK_OUTCOMES = (
+    "resolved",
+    "transfer_warm",
+    "transfer_cold",
+    "unresolved",
+    "misroute_transfer",
+    "cut_off",
+    "hung_up",
+    "open",
+)
+
+LEG_COLUMNS = (
+    "call_id",
+    "leg",
+    "queue",
+    "t_enqueue",
+    "t_answer",
+    "t_end_talk",
+    "t_end",
+    "agent_id",
+    "group",
+    "outcome",
+    "talk_outcome",
+    "handover_s",
+)
+
+CALL_COLUMNS = (
+    "call_id",
+    "story_id",
+    "person_id",
+    "attempt",
+    "segment",
+    "t_arrive",
+    "t_ivr_end",
+    "first_queue",
+    "t_first_answer",
+    "t_end",
+    "legs",
+    "transfers",
+    "wait_s",
+    "talk_s",
+    "outcome",
+    "difficult",
+    "abusive",
+    "misrouted",
+    "frustration",
+    "first_agent_id",
+    "resolving_group",
+)
+
+DUTY_COLUMNS = ("agent_id", "position", "group", "t_start", "t_end", "kind")
+DUTY_ON = 0
+DUTY_BREAK = 1
+DUTY_KINDS = ("on_duty", "break")

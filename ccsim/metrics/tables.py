@@ -1,0 +1,217 @@
+"""Record lists of one replication -> pandas tables (calls, legs, duty, intervals, agents).
+
+Table meanings (all times in run seconds from 00:00 of day 0, durations in seconds):
+
+* ``calls``: one row per attempt (a caller dialling in), with how it ended.
+* ``legs``: one row per queue visit of an attempt (a transfer adds a leg), with the wait, the
+  answering agent and the conversation outcome. Queue statistics (ASA, service level) are leg
+  statistics, as an ACD reports them.
+* ``duty``: one row per stretch on duty or on a break of an agent.
+* ``intervals``: per planning interval and queue: offered, answered, abandoned, ASA, service levels.
+* ``group_intervals``: per planning interval and group: agents on duty, busy time, occupancy.
+* ``agents``: per agent: time on duty, talking, wrapping up, on breaks and idle; calls handled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ccsim import units
+from ccsim.config.scenario import Scenario
+from ccsim.metrics import records as R
+from ccsim.metrics.timeline import time_per_slot
+from ccsim.model.centre import RunRecords
+
+
+@dataclass
+class RunTables:
+    """The tables of one replication."""
+
+    calls: pd.DataFrame
+    legs: pd.DataFrame
+    duty: pd.DataFrame
+    intervals: pd.DataFrame
+    group_intervals: pd.DataFrame
+    agents: pd.DataFrame
+
+
+def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
+    array = np.array(rows, dtype=float)
+    return pd.DataFrame(array, columns=list(columns))
+
+
+def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical:
+    values = codes.to_numpy()
+    known = np.where(values >= 0, values, len(names)).astype(int)
+    lookup = np.array([*names, None], dtype=object)
+    return pd.Categorical(lookup[known], categories=list(names))
+
+
+def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
+    """Assemble the tables of one replication from its records."""
+    calls = _calls_table(records)
+    legs = _legs_table(records)
+    duty = _duty_table(records)
+    intervals = _intervals_table(records, legs, scenario)
+    group_intervals, agents = _agent_tables(records, legs, duty)
+    return RunTables(calls, legs, duty, intervals, group_intervals, agents)
+
+
+def _calls_table(records: RunRecords) -> pd.DataFrame:
+    calls = _frame(records.calls, R.CALL_COLUMNS)
+    for column in ("call_id", "story_id", "person_id", "attempt", "legs", "transfers", "frustration",
+                   "first_agent_id"):
+        calls[column] = calls[column].astype("int64")
+    calls["attempt"] += 1
+    for column in ("difficult", "abusive", "misrouted"):
+        calls[column] = calls[column].astype(bool)
+    calls["segment"] = _labels(calls["segment"], records.segment_names)
+    calls["first_queue"] = _labels(calls["first_queue"], records.queue_names)
+    calls["resolving_group"] = _labels(calls["resolving_group"], records.group_names)
+    calls["outcome"] = _labels(calls["outcome"], R.CALL_OUTCOMES)
+    calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
+    calls = calls.sort_values("call_id", kind="stable").reset_index(drop=True)
+    return calls
+
+
+def _legs_table(records: RunRecords) -> pd.DataFrame:
+    legs = _frame(records.legs, R.LEG_COLUMNS)
+    for column in ("call_id", "leg", "agent_id"):
+        legs[column] = legs[column].astype("int64")
+    queue_codes = legs["queue"].to_numpy().astype(int)
+    legs["queue"] = _labels(legs["queue"], records.queue_names)
+    legs["group"] = _labels(legs["group"], records.group_names)
+    outcome = legs["outcome"].to_numpy().astype(int)
+    legs["outcome"] = _labels(legs["outcome"], R.LEG_OUTCOMES)
+    legs["talk_outcome"] = _labels(legs["talk_outcome"], R.TALK_OUTCOMES)
+    answered = outcome == R.LEG_ANSWERED
+    left = np.where(answered, legs["t_answer"], legs["t_end"])
+    legs["wait_s"] = left - legs["t_enqueue"]
+    legs["talk_s"] = legs["t_end_talk"] - legs["t_answer"]
+    legs["wrap_s"] = legs["t_end"] - legs["t_end_talk"]
+    legs["_queue_code"] = queue_codes
+    legs = legs.sort_values(["call_id", "leg"], kind="stable").reset_index(drop=True)
+    return legs
+
+
+def _duty_table(records: RunRecords) -> pd.DataFrame:
+    duty = _frame(records.duty, R.DUTY_COLUMNS)
+    for column in ("agent_id", "position"):
+        duty[column] = duty[column].astype("int64")
+    group_codes = duty["group"].to_numpy().astype(int)
+    duty["group"] = _labels(duty["group"], records.group_names)
+    duty["kind"] = _labels(duty["kind"], R.DUTY_KINDS)
+    duty["_group_code"] = group_codes
+    return duty.sort_values(["t_start", "agent_id"], kind="stable").reset_index(drop=True)
+
+
+def _slot_columns(calendar, n_rows_per_slot: int) -> dict[str, np.ndarray]:
+    slots = np.arange(calendar.n_slots)
+    starts = slots * calendar.interval
+    return {
+        "day": np.repeat(slots // calendar.slots_per_day, n_rows_per_slot),
+        "slot": np.repeat(slots, n_rows_per_slot),
+        "time": np.repeat([units.format_clock(s % units.DAY) for s in starts], n_rows_per_slot),
+        "t_start": np.repeat(starts, n_rows_per_slot),
+        "open": np.repeat(calendar.open_mask, n_rows_per_slot),
+    }
+
+
+def _intervals_table(records: RunRecords, legs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    calendar = records.calendar
+    n_queues = len(records.queue_names)
+    threshold = scenario.service_level.threshold
+    short = scenario.service_level.short_abandon
+    slot = np.minimum((legs["t_enqueue"].to_numpy() // calendar.interval).astype(int), calendar.n_slots - 1)
+    queue = legs["_queue_code"].to_numpy()
+    index = slot * n_queues + queue
+    size = calendar.n_slots * n_queues
+    outcome = legs["outcome"].astype(object).to_numpy()
+    answered = outcome == "answered"
+    abandoned = outcome == "abandoned"
+    wait = legs["wait_s"].to_numpy()
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(index[mask], minlength=size)
+
+    offered = np.bincount(index, minlength=size)
+    n_answered = count(answered)
+    n_abandoned = count(abandoned)
+    within = count(answered & (wait <= threshold))
+    short_abandons = count(abandoned & (wait <= short))
+    wait_answered = np.bincount(index[answered], weights=wait[answered], minlength=size)
+    table = pd.DataFrame(_slot_columns(calendar, n_queues))
+    table.insert(4, "queue", np.tile(records.queue_names, calendar.n_slots))
+    fresh = np.repeat(records.expected_arrivals * np.repeat(records.busyness, calendar.slots_per_day), n_queues)
+    fresh_by_queue = fresh if n_queues == 1 else np.full(size, np.nan)
+    table["expected_fresh"] = fresh_by_queue
+    table["offered"] = offered
+    table["answered"] = n_answered
+    table["abandoned"] = n_abandoned
+    table["answered_within_threshold"] = within
+    with np.errstate(invalid="ignore", divide="ignore"):
+        closed = n_answered + n_abandoned
+        table["asa_s"] = wait_answered / n_answered
+        table["service_level"] = within / closed
+        table["service_level_of_answered"] = within / n_answered
+        table["service_level_excl_short_abandons"] = within / (closed - short_abandons)
+        table["abandon_rate"] = n_abandoned / closed
+    keep = table["open"].to_numpy() | (offered > 0)
+    return table[keep].reset_index(drop=True)
+
+
+def _agent_tables(records: RunRecords, legs: pd.DataFrame, duty: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    calendar = records.calendar
+    n_groups = len(records.group_names)
+    horizon = calendar.length
+    on = duty[duty["kind"] == "on_duty"]
+    breaks = duty[duty["kind"] == "break"]
+    served = legs[legs["outcome"].astype(object) != "abandoned"].copy()
+    served = served[served["agent_id"] >= 0]
+    group_code = served["group"].cat.codes.to_numpy()
+    busy_end = np.where(np.isfinite(served["t_end"].to_numpy()), served["t_end"].to_numpy(), horizon)
+    busy_end = np.minimum(busy_end, horizon)
+    busy_start = served["t_answer"].to_numpy()
+    per_slot = dict(
+        on_duty=time_per_slot(on["t_start"].to_numpy(), on["t_end"].to_numpy(), on["_group_code"].to_numpy(),
+                              n_groups, calendar.interval, calendar.n_slots),
+        on_break=time_per_slot(breaks["t_start"].to_numpy(), breaks["t_end"].to_numpy(),
+                               breaks["_group_code"].to_numpy(), n_groups, calendar.interval, calendar.n_slots),
+        busy=time_per_slot(busy_start, busy_end, group_code, n_groups, calendar.interval, calendar.n_slots),
+    )
+    table = pd.DataFrame(_slot_columns(calendar, n_groups))
+    table.insert(4, "group", np.tile(records.group_names, calendar.n_slots))
+    table["agents_on_duty"] = per_slot["on_duty"].T.ravel() / calendar.interval
+    table["agents_on_break"] = per_slot["on_break"].T.ravel() / calendar.interval
+    table["busy_s"] = per_slot["busy"].T.ravel()
+    available = (per_slot["on_duty"] - per_slot["on_break"]).T.ravel()
+    table["available_s"] = available
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["occupancy"] = np.where(available > 0, table["busy_s"] / available, np.nan)
+    keep = table["open"].to_numpy() | (table["agents_on_duty"].to_numpy() > 0)
+    group_intervals = table[keep].reset_index(drop=True)
+
+    talk = served["talk_s"].fillna(0.0)
+    wrap = served["wrap_s"].fillna(0.0)
+    per_agent = pd.DataFrame({
+        "agent_id": served["agent_id"].to_numpy(),
+        "talk_s": talk.to_numpy(),
+        "wrap_s": wrap.to_numpy(),
+    }).groupby("agent_id").agg(talk_s=("talk_s", "sum"), wrap_s=("wrap_s", "sum"), calls=("talk_s", "size"))
+    on_time = (on["t_end"] - on["t_start"]).groupby(on["agent_id"]).sum().rename("duty_s")
+    break_time = (breaks["t_end"] - breaks["t_start"]).groupby(breaks["agent_id"]).sum().rename("break_s")
+    identity = duty.drop_duplicates("agent_id").set_index("agent_id")[["position", "group"]]
+    agents = identity.join(on_time, how="outer").join(break_time).join(per_agent)
+    agents[["duty_s", "break_s", "talk_s", "wrap_s"]] = agents[["duty_s", "break_s", "talk_s", "wrap_s"]].fillna(0.0)
+    agents["calls"] = agents["calls"].fillna(0).astype("int64")
+    agents["idle_s"] = (agents["duty_s"] - agents["break_s"] - agents["talk_s"] - agents["wrap_s"]).clip(lower=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        available_time = agents["duty_s"] - agents["break_s"]
+        agents["occupancy"] = (agents["talk_s"] + agents["wrap_s"]) / available_time
+        agents["calls_per_hour"] = agents["calls"] / (available_time / units.HOUR)
+    return group_intervals, agents.reset_index()

@@ -1,0 +1,123 @@
+"""Seeded randomness with common random numbers.
+
+Layout: one root seed per invocation; replication ``r`` owns ``SeedSequence(root, spawn_key=(r, k))``
+for each named purpose ``k``. Stream numbers are fixed in :data:`STREAMS` (never ``hash()``), so a
+stream means the same thing in every run, process and Python version.
+
+Two kinds of draws:
+
+* **Vectorised streams** (:func:`stream`): numpy Generators for bulk draws whose order never
+  depends on the simulated history, such as a day's arrival times or the customer base.
+* **Keyed draws** (:class:`Keyed`): each problem story (one reason for calling, with all its
+  redials and transfers) has a 64-bit key; a uniform for "attempt 2, leg 1, patience" is a pure
+  function of that key and the slot. Values therefore do not depend on what else happened in the
+  run, which keeps common random numbers aligned across scenarios even after their histories
+  diverge (a policy that ends a call early does not shift every later caller's draws). The
+  mixing function is SplitMix64 (Steele, Lea & Flood 2014), whose outputs pass BigCrush.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+STREAMS = {
+    "arrivals": 1,
+    "busyness": 2,
+    "population": 3,
+    "stories": 4,
+    "agents": 5,
+    "workforce": 6,
+}
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+_TO_UNIT = 2.0**-53
+
+
+def seed_sequence(root_seed: int, replication: int, purpose: str) -> np.random.SeedSequence:
+    """The seed sequence of one purpose in one replication."""
+    return np.random.SeedSequence(root_seed, spawn_key=(replication, STREAMS[purpose]))
+
+
+def stream(root_seed: int, replication: int, purpose: str) -> np.random.Generator:
+    """A numpy Generator for one purpose in one replication."""
+    return np.random.Generator(np.random.PCG64(seed_sequence(root_seed, replication, purpose)))
+
+
+def key64(root_seed: int, replication: int, purpose: str) -> int:
+    """A 64-bit integer key derived from the seed sequence of one purpose."""
+    state = seed_sequence(root_seed, replication, purpose).generate_state(2, np.uint32)
+    return (int(state[0]) << 32) | int(state[1])
+
+
+def mix64(key: int, counter: int) -> int:
+    """SplitMix64 of ``key + counter * golden``: a 64-bit integer, uniform over keys."""
+    z = (key + counter * _GOLDEN) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+def mix64_array(key: int, counters: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`mix64` over an array of counters (same values, uint64)."""
+    with np.errstate(over="ignore"):
+        z = np.uint64(key) + counters.astype(np.uint64) * np.uint64(_GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def unit(z: int) -> float:
+    """Map a 64-bit integer to a uniform in the open interval (0, 1)."""
+    return ((z >> 11) + 0.5) * _TO_UNIT
+
+
+class Keyed:
+    """Uniforms addressed by slot for one story: ``u(slot)`` is fixed by (key, slot).
+
+    Slots are built with :func:`slot` from the attempt number, the leg within the attempt and
+    the purpose, so every random quantity of a caller has its own address.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: int):
+        self.key = key
+
+    def u(self, slot_number: int) -> float:
+        z = (self.key + slot_number * _GOLDEN) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return (((z ^ (z >> 31)) >> 11) + 0.5) * _TO_UNIT
+
+
+# Purposes of keyed draws. Append only: renumbering changes every result.
+PERSON = 0
+SEGMENT = 1
+PATIENCE = 2
+TALK = 3
+WRAP = 4
+OUTCOME = 5
+DIFFICULT = 6
+ABUSE = 7
+IVR_TIME = 8
+IVR_OPTION = 9
+IVR_SELF_SERVICE = 10
+IVR_ABANDON = 11
+MISROUTE = 12
+REDIAL = 13
+REDIAL_DELAY = 14
+TRANSFER_TARGET = 15
+DIFFICULT_FACTOR = 16
+ABUSE_ONSET = 17
+PAID_LINE = 18
+REMAINING_WORK = 19
+CALLBACK = 20
+NEW_PROBLEM = 21
+PURPOSES = 32
+LEGS = 16
+
+
+def slot(attempt: int, leg: int, purpose: int) -> int:
+    """The slot number of one purpose on one leg of one attempt (all counted from 0)."""
+    return (attempt * LEGS + leg) * PURPOSES + purpose

@@ -1,0 +1,113 @@
+"""Units used everywhere in ccsim.
+
+Inside the model every time is a float number of **seconds**; a run's clock starts at 00:00 of
+its first day. Scenario files may write durations with a unit ("20s", "4.5min", "1.5h", "2d"),
+times of day as "HH:MM", and shares as "5%". This module turns those strings into numbers and
+back; it is the only place that knows the spellings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+SECOND = 1.0
+MINUTE = 60.0
+HOUR = 3600.0
+DAY = 86400.0
+
+_UNITS = {
+    "": SECOND,
+    "s": SECOND,
+    "sec": SECOND,
+    "secs": SECOND,
+    "second": SECOND,
+    "seconds": SECOND,
+    "m": MINUTE,
+    "min": MINUTE,
+    "mins": MINUTE,
+    "minute": MINUTE,
+    "minutes": MINUTE,
+    "h": HOUR,
+    "hr": HOUR,
+    "hrs": HOUR,
+    "hour": HOUR,
+    "hours": HOUR,
+    "d": DAY,
+    "day": DAY,
+    "days": DAY,
+}
+
+_DURATION = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_PERCENT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*%\s*$")
+
+DURATION_HELP = 'a number of seconds or a string with a unit such as "20s", "4.5min", "1.5h", "2d"'
+CLOCK_HELP = 'a time of day "HH:MM" between "00:00" and "24:00"'
+FRACTION_HELP = 'a number between 0 and 1 or a percentage such as "5%"'
+
+
+def parse_duration(value: object) -> float:
+    """Return ``value`` as seconds.
+
+    Accepts ints and floats (already seconds) and strings with an optional unit. Raises
+    ``ValueError`` with an explanation of the allowed forms otherwise.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite duration, got {value!r}")
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match and match.group(2).lower() in _UNITS:
+            return float(match.group(1)) * _UNITS[match.group(2).lower()]
+    raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+
+
+def parse_clock(value: object) -> float:
+    """Return a time of day ("08:30") as seconds after midnight (0 to 86400 inclusive)."""
+    if isinstance(value, str):
+        match = _CLOCK.match(value)
+        if match:
+            hours, minutes, seconds = (int(g or 0) for g in match.groups())
+            total = hours * HOUR + minutes * MINUTE + seconds
+            if minutes < 60 and seconds < 60 and total <= DAY:
+                return float(total)
+    raise ValueError(f"expected {CLOCK_HELP}, got {value!r}")
+
+
+def parse_fraction(value: object) -> float:
+    """Return a share in [0, 1] from a number or a percentage string."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {FRACTION_HELP}, got {value!r}")
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if not match:
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(f"expected {FRACTION_HELP}, got {value!r}") from None
+        else:
+            value = float(match.group(1)) / 100.0
+    if isinstance(value, (int, float)) and 0.0 <= float(value) <= 1.0:
+        return float(value)
+    raise ValueError(f"expected {FRACTION_HELP}, got {value!r}")
+
+
+def format_clock(seconds: float) -> str:
+    """Format seconds after midnight as "HH:MM" (seconds are dropped)."""
+    total_minutes = int(round(seconds / MINUTE))
+    return f"{total_minutes // 60:02d}:{total_minutes % 60:02d}"
+
+
+def format_duration(seconds: float) -> str:
+    """Format a duration compactly with the largest unit that keeps it readable."""
+    if seconds >= DAY and seconds % DAY == 0:
+        return f"{seconds / DAY:g}d"
+    if seconds >= HOUR and seconds % (HOUR / 4) == 0:
+        return f"{seconds / HOUR:g}h"
+    if seconds >= MINUTE and seconds % 1 == 0 and seconds % 6 == 0:
+        return f"{seconds / MINUTE:g}min"
+    return f"{seconds:g}s"
