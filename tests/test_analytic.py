@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from scipy.linalg import expm
 from scipy.special import gammaln, logsumexp
 
+import ccsim.analytic.erlang as erlang_module
 from ccsim.analytic import (
     SERVICE_LEVEL_KEYS,
     ErlangAResult,
@@ -268,6 +269,19 @@ def test_erlang_a_large_centre_is_finite_and_accurate() -> None:
     result = erlang_a(2000, 2100 / 300, 300.0, 300.0)
     assert result.p_wait == pytest.approx(p_wait, rel=1e-9)
     assert result.p_abandon == pytest.approx(p_abandon, rel=1e-9)
+
+
+# x = nμ/θ is 2e6 and 1e4; y = λ/θ lies two and one standard deviations √x below x.
+@pytest.mark.parametrize("case", [(200, (2e6 - 2828) / 3e6, 300.0, 3e6), (100, 0.33, 300.0, 3e4)])
+def test_series_and_incomplete_gamma_routes_agree(case: tuple, monkeypatch) -> None:
+    """Near critical load with very patient callers the code may switch from the Kummer series
+    to the incomplete-gamma form; both must give the same answers."""
+    series = erlang_a(*case)
+    monkeypatch.setattr(erlang_module, "_MAX_DIRECT_TERMS", 10)
+    gamma = erlang_a(*case)
+    assert gamma.p_wait == pytest.approx(series.p_wait, rel=1e-10)
+    assert gamma.p_abandon == pytest.approx(series.p_abandon, rel=1e-8)
+    assert gamma.wait_exceeds(T) == pytest.approx(series.wait_exceeds(T), rel=1e-10)
 
 
 # --------------------------------------------------------------------------------------------

@@ -46,13 +46,15 @@ SERVICE_LEVEL_KEYS = (
 )
 
 # For y <= x the Kummer series is summed directly while it needs at most this many terms
-# (about 50 ms); it is the accurate route near critical load, where the incomplete-gamma form
-# suffers cancellation. Beyond that the incomplete-gamma form is used.
+# (about 50 ms). It is the accurate route there: near critical load the incomplete-gamma form
+# suffers cancellation in P(Ab | W > 0).
 _MAX_DIRECT_TERMS = 5_000_000
 # Terms summed per numpy chunk, to keep memory bounded.
 _CHUNK_TERMS = 200_000
-# Below this the regularised incomplete gamma is too close to underflow to be trusted.
-_GAMMAINC_FLOOR = 1e-250
+# scipy's gammainc(x, y) loses relative accuracy far in the lower tail when x is large (about
+# 1e-5 at x = 1e6, five standard deviations below the mean), so below x it is only used within
+# this many standard deviations sqrt(x) of the mean.
+_GAMMAINC_MAX_SDS_BELOW = 3.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,19 +235,21 @@ def _log_kummer(x: float, y: float) -> float:
     """ln A(x, y) for x >= 0, y >= 0, accurate from tiny to astronomically large A."""
     if y == 0.0:
         return 0.0
-    if y <= x and _direct_terms_needed(x, y) <= _MAX_DIRECT_TERMS:
-        return math.log(_kummer_sums(x, y)[0])
-    p = float(special.gammainc(x, y)) if x > 0.0 else 1.0
-    if p < _GAMMAINC_FLOOR:
-        # Only reachable for huge x with y a little below x: fall back to the exact series.
+    if y <= x and (
+        _direct_terms_needed(x, y) <= _MAX_DIRECT_TERMS
+        or x - y > _GAMMAINC_MAX_SDS_BELOW * math.sqrt(x)
+    ):
+        # The second case needs huge x (> 1e11) and is slow but exact.
         return math.log(_kummer_sums(x, y)[0])
     if x == 0.0:
         return y  # A(0, y) = e^y
     # A = Γ(x+1)·P(x, y)·e^y·y^(-x) with P the regularised lower incomplete gamma. Written with
     # Stirling's series, ln Γ(x+1) + y - x·ln y = x·(d - ln(1+d)) + ln √(2πx) + stirlerr(x),
     # d = (y - x)/x, which avoids subtracting two numbers of size x·ln x.
+    p = float(special.gammainc(x, y))
     d = (y - x) / x
-    return -x * _log1p_minus(d) + 0.5 * math.log(2.0 * math.pi * x) + _stirling_error(x) + math.log(p)
+    log_prefactor = -x * _log1p_minus(d) + _log_sqrt_2pi_x(x) + _stirling_error(x)
+    return log_prefactor + math.log(p)
 
 
 def _log1p_minus(d: float) -> float:
@@ -256,10 +260,14 @@ def _log1p_minus(d: float) -> float:
     return math.log1p(d) - d
 
 
+def _log_sqrt_2pi_x(x: float) -> float:
+    return 0.5 * math.log(2.0 * math.pi * x)
+
+
 def _stirling_error(x: float) -> float:
     """ln Γ(x+1) - (x·ln x - x + ln √(2πx)) for x > 0."""
     if x < 10.0:
-        return float(special.gammaln(x + 1.0)) - (x * math.log(x) - x + 0.5 * math.log(2.0 * math.pi * x))
+        return float(special.gammaln(x + 1.0)) - (x * math.log(x) - x + _log_sqrt_2pi_x(x))
     inv2 = 1.0 / (x * x)
     return (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 / 1680.0))) / x
 

@@ -117,11 +117,16 @@ def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     for key, value in overlay.items():
         if value is None:
             merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict) and not _new_family(merged[key], value):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
     return merged
+
+
+def _new_family(base: dict[str, Any], overlay: dict[str, Any]) -> bool:
+    """A distribution block naming another family replaces the old block instead of merging into it."""
+    return "dist" in overlay and overlay["dist"] != base.get("dist")
 
 
 def resolve_file(path: Path, positions: Positions, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[str]]:
@@ -285,8 +290,9 @@ def _message(error: dict[str, Any], path: Path_) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        allowed = allowed_keys(path[:-1])
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        # The raw location keeps union tags (e.g. "lognormal"), which pick the right block's keys.
+        allowed = allowed_keys(tuple(error["loc"])[:-1])
+        close = difflib.get_close_matches(key, [k for k in allowed if k != key], n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" Allowed keys here: {', '.join(allowed)}." if allowed else ""
         return f"unknown key {key!r}{hint}{listing}"

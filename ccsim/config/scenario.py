@@ -46,6 +46,7 @@ class Horizon(StrictModel):
     )
     opening_hours: dict[Weekday, OpenSpan] = Field(
         default_factory=lambda: dict(DEFAULT_OPENING_HOURS),
+        validate_default=True,
         description='Per weekday "HH:MM-HH:MM" or "closed"; days not listed are closed.',
     )
 
@@ -213,7 +214,10 @@ class Scenario(StrictModel):
             served.update(group.serves)
         unserved = [q for q in self.queues if q not in served]
         if unserved:
-            raise ValueError(f"queues: {', '.join(unserved)} served by no agent group (add it to a group's serves)")
+            raise ValueError(
+                f"queues.{unserved[0]}: served by no agent group (add it to a group's serves)"
+                + (f"; nor are {', '.join(unserved[1:])}" if len(unserved) > 1 else "")
+            )
         return self
 
     def segment_queue(self, segment: str) -> str:

@@ -13,6 +13,8 @@ from ccsim.config.types import WEEKDAYS
 def _parse_steps(value: object) -> tuple[tuple[float, float], ...]:
     """``{"08:00": 40, "12:00": 35}`` -> ((28800, 40), (43200, 35)), sorted by time."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(f"must be >= 0, got {value}")
         return ((0.0, float(value)),)
     if isinstance(value, (tuple, list)) and all(isinstance(p, (tuple, list)) for p in value):
         return tuple(sorted((float(t), float(v)) for t, v in value))
