@@ -92,6 +92,8 @@ def tagged_caller_reference(
     theta = 1.0 / mean_tau
     log_pi = chain_reference(n, lam, mean_s, mean_tau)[3]
     start = np.exp(log_pi[n:])  # arrival finds n + j in system (PASTA)
+    # Queue lengths with negligible mass are dropped: this keeps the matrix exponential small.
+    start = start[: np.nonzero(start > 1e-20 * start.sum())[0][-1] + 1]
     size = start.size
 
     def transient_and_abandoned(own_rate: float) -> tuple[float, float]:

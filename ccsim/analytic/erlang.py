@@ -231,15 +231,20 @@ def _kummer_sums(x: float, y: float) -> tuple[float, float]:
             return s0, s1
 
 
+def _use_series(x: float, y: float) -> bool:
+    """Whether A(x, y) is summed term by term rather than taken from the incomplete gamma."""
+    return y <= x and (
+        _direct_terms_needed(x, y) <= _MAX_DIRECT_TERMS
+        # Far below x only the series is accurate; this needs huge x (> 1e11) and is slow.
+        or x - y > _GAMMAINC_MAX_SDS_BELOW * math.sqrt(x)
+    )
+
+
 def _log_kummer(x: float, y: float) -> float:
     """ln A(x, y) for x >= 0, y >= 0, accurate from tiny to astronomically large A."""
     if y == 0.0:
         return 0.0
-    if y <= x and (
-        _direct_terms_needed(x, y) <= _MAX_DIRECT_TERMS
-        or x - y > _GAMMAINC_MAX_SDS_BELOW * math.sqrt(x)
-    ):
-        # The second case needs huge x (> 1e11) and is slow but exact.
+    if _use_series(x, y):
         return math.log(_kummer_sums(x, y)[0])
     if x == 0.0:
         return y  # A(0, y) = e^y
@@ -272,21 +277,29 @@ def _stirling_error(x: float) -> float:
     return (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 / 1680.0))) / x
 
 
-def _p_abandon_given_wait(x: float, y: float, log_a: float) -> float:
-    """P(Ab | W > 0) for the queue part of the chain (x = nμ/θ, y = λ/θ > 0).
+def _queue_stats(x: float, y: float) -> tuple[float, float]:
+    """(ln A(x, y), P(Ab | W > 0)) for the queue part of the chain (x = nμ/θ, y = λ/θ > 0).
 
-    Equals E[Q | all busy]/y. For y <= x the form 1/(ρA) + 1 - 1/ρ cancels badly, so the
-    positive series Σ k·t_k / (y·Σ t_k) is used instead.
+    P(Ab | W > 0) = E[Q | all busy]/y = 1/(ρA) + 1 - 1/ρ. Below critical load that form
+    cancels badly, so the positive series Σ k·t_k / (y·Σ t_k) is used whenever A is summed.
     """
-    if y <= x and _direct_terms_needed(x, y) <= _MAX_DIRECT_TERMS:
+    if _use_series(x, y):
         s0, s1 = _kummer_sums(x, y)
-        return _clip01(s1 / (y * s0))
+        return math.log(s0), _clip01(s1 / (y * s0))
+    log_a = _log_kummer(x, y)
     inv_rho = x / y
-    return _clip01(inv_rho * math.exp(-log_a) + 1.0 - inv_rho)
+    return log_a, _clip01(inv_rho * math.exp(-log_a) + 1.0 - inv_rho)
 
 
 # --------------------------------------------------------------------------------------------
 # Erlang A
+
+
+def _scaled(
+    n: int, arrival_rate: float, mean_service: float, mean_patience: float
+) -> tuple[float, float, float]:
+    """(x, y, θ) with x = nμ/θ, y = λ/θ and θ = 1/E[τ] (per second), as in the notes."""
+    return n * mean_patience / mean_service, arrival_rate * mean_patience, 1.0 / mean_patience
 
 
 @dataclass(frozen=True)
@@ -321,10 +334,7 @@ class ErlangAResult:
 
     def _scaled(self) -> tuple[float, float, float]:
         """(x, y, θ) with x = nμ/θ and y = λ/θ, the natural variables of the chain."""
-        theta = 1.0 / self.mean_patience
-        x = self.n / self.mean_service / theta
-        y = self.arrival_rate / theta
-        return x, y, theta
+        return _scaled(self.n, self.arrival_rate, self.mean_service, self.mean_patience)
 
     def _offered_tail_ratio(self, t: float, log_a: float) -> float:
         """P(V > t | W > 0) = e^(-nμt)·e^(y(1-e^(-θt)))·A(x, y·e^(-θt)) / A(x, y).
@@ -443,13 +453,12 @@ def erlang_a(
     if lam == 0.0:
         return ErlangAResult(n, lam, mean_s, mean_tau, a, 0.0, 0.0, 0.0, 0.0, 0.0)
 
-    x = n * mean_tau / mean_s
-    y = lam * mean_tau
-    log_a = _log_kummer(x, y)
+    x, y, _ = _scaled(n, lam, mean_s, mean_tau)
+    log_a, p_abandon_given_wait = _queue_stats(x, y)
     e = erlang_b(n, a)
     # P(W>0) = A·E/(1 + (A-1)·E) rearranged so that huge A (overload) stays finite.
     p_wait = 1.0 / (1.0 + (1.0 - e) / e * math.exp(-log_a)) if e > 0.0 else 0.0
-    p_abandon = _p_abandon_given_wait(x, y, log_a) * p_wait
+    p_abandon = p_abandon_given_wait * p_wait
     mean_wait = p_abandon * mean_tau  # Little's law on the queue: θ·E[Q] = λ·P(Ab)
     occupancy = min(1.0, a * (1.0 - p_abandon) / n)
     return ErlangAResult(

@@ -45,7 +45,7 @@ def run(
         loaded = load_scenario(scenario_file, overrides_with(sets, replications, seed))
         scenario = loaded.scenario
         prepare_output(out, overwrite)
-        started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         started = time.perf_counter()
         interrupted = False
         with progress_bar() as progress:

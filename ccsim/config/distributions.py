@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from pathlib import Path
 from statistics import NormalDist
-from typing import Annotated, Callable, Literal, Union
+from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -63,7 +64,7 @@ class Lognormal(StrictModel):
     log_sd: float | None = Field(default=None, gt=0, description="Standard deviation of log(X).")
 
     @model_validator(mode="after")
-    def _one_parameterisation(self) -> "Lognormal":
+    def _one_parameterisation(self) -> Lognormal:
         given = {k for k in ("mean", "median", "cv", "sd", "log_sd") if getattr(self, k) is not None}
         allowed = [{"mean", "cv"}, {"mean", "sd"}, {"mean", "log_sd"}, {"median", "log_sd"}]
         if given not in allowed:
@@ -111,7 +112,7 @@ class Gamma(StrictModel):
     scale: Duration | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _one_parameterisation(self) -> "Gamma":
+    def _one_parameterisation(self) -> Gamma:
         given = {k for k in ("mean", "cv", "shape", "scale") if getattr(self, k) is not None}
         if given not in ({"mean", "cv"}, {"shape", "scale"}):
             raise ValueError(
@@ -150,7 +151,7 @@ class Weibull(StrictModel):
     mean: Duration | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _scale_or_mean(self) -> "Weibull":
+    def _scale_or_mean(self) -> Weibull:
         if (self.scale is None) == (self.mean is None):
             raise ValueError("weibull needs shape and exactly one of scale or mean")
         return self
@@ -200,7 +201,7 @@ class Uniform(StrictModel):
     high: Duration
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Uniform":
+    def _ordered(self) -> Uniform:
         if self.high < self.low:
             raise ValueError("uniform needs high >= low")
         return self
@@ -266,7 +267,7 @@ class Empirical(StrictModel):
         return values
 
     @model_validator(mode="after")
-    def _has_values(self) -> "Empirical":
+    def _has_values(self) -> Empirical:
         if not self.values:
             raise ValueError("empirical needs a non-empty list of values or a CSV file")
         return self
@@ -293,7 +294,7 @@ class MixtureComponent(StrictModel):
     """One weighted component of a mixture."""
 
     weight: float = Field(gt=0)
-    distribution: "Distribution"
+    distribution: Distribution
 
 
 class Mixture(StrictModel):

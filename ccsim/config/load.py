@@ -248,30 +248,34 @@ def allowed_keys(loc: Path_) -> list[str]:
 
 
 def _data_path(loc: Path_, data: Any) -> Path_:
-    """Drop union tags and model names that pydantic puts in ``loc`` but the file does not have."""
+    """The path in the file for a pydantic error location.
+
+    Pydantic puts union tags ("lognormal") and validator names in ``loc`` that the file does not
+    have; they are dropped. A key the file lacks (a missing or unknown key) is kept and ends the walk.
+    """
     path: list[Any] = []
     current = data
     for key in loc:
-        if isinstance(current, dict) and key in current:
+        if _has(current, key):
             path.append(key)
             current = current[key]
-        elif isinstance(current, list) and isinstance(key, int) and key < len(current):
-            path.append(key)
-            current = current[key]
-        elif key == "[key]":
+        elif key == "[key]" or not isinstance(current, (dict, list)) or _is_tag(key, current):
             continue
         else:
-            if not isinstance(current, (dict, list)):
-                continue
-            if isinstance(current, dict) and isinstance(key, str) and key not in current and _is_tag(key, current):
-                continue
             path.append(key)
             current = None
     return tuple(path)
 
 
-def _is_tag(key: str, block: dict[str, Any]) -> bool:
-    return block.get("dist") == key or key in {"function-after", "function-before", "function-plain"}
+def _has(block: Any, key: Any) -> bool:
+    if isinstance(block, dict):
+        return key in block
+    return isinstance(block, list) and isinstance(key, int) and 0 <= key < len(block)
+
+
+def _is_tag(key: Any, block: Any) -> bool:
+    generated = {"function-after", "function-before", "function-plain", "function-wrap"}
+    return isinstance(block, dict) and (block.get("dist") == key or key in generated)
 
 
 def _format(loc: Path_) -> str:
@@ -359,7 +363,8 @@ def validate_data(data: dict[str, Any], positions: Positions, file: str, base_di
         return Scenario.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
         problems = validation_problems(exc, data, positions, file)
-        raise ScenarioError(problems[:12] + ([f"... and {len(problems) - 12} more"] if len(problems) > 12 else [])) from None
+        shown = problems[:12] + ([f"... and {len(problems) - 12} more"] if len(problems) > 12 else [])
+        raise ScenarioError(shown) from None
 
 
 def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".") -> Scenario:

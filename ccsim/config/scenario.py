@@ -51,7 +51,7 @@ class Horizon(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _grid(self) -> "Horizon":
+    def _grid(self) -> Horizon:
         if self.interval not in ALLOWED_INTERVALS:
             allowed = ", ".join(units.format_duration(v) for v in ALLOWED_INTERVALS)
             raise ValueError(f"interval must be one of {allowed}; got {units.format_duration(self.interval)}")
@@ -110,7 +110,7 @@ class Arrivals(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Arrivals":
+    def _one_form(self) -> Arrivals:
         if (self.daily_volume is None) == (self.rates_per_hour is None):
             raise ValueError("give either daily_volume (with intraday_profile) or rates_per_hour")
         if self.rates_per_hour is not None and self.intraday_profile is not None:
@@ -149,7 +149,7 @@ class Staffing(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _whole_agents(self) -> "Staffing":
+    def _whole_agents(self) -> Staffing:
         for steps in [self.headcount, *self.headcount_by_weekday.values()]:
             for _, value in steps:
                 if value != int(value):
@@ -193,7 +193,7 @@ class Scenario(StrictModel):
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Scenario":
+    def _consistent(self) -> Scenario:
         total = sum(segment.share for segment in self.segments.values())
         if abs(total - 1.0) > 1e-6:
             shares = ", ".join(f"{name}={s.share:g}" for name, s in self.segments.items())

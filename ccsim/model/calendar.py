@@ -26,7 +26,7 @@ class Calendar:
     weekday: np.ndarray  # int, one per day (0 = Monday)
 
     @classmethod
-    def from_horizon(cls, horizon: Horizon) -> "Calendar":
+    def from_horizon(cls, horizon: Horizon) -> Calendar:
         slots_per_day = int(units.DAY // horizon.interval)
         mask = np.zeros(horizon.days * slots_per_day, dtype=bool)
         for day in range(horizon.days):

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import simpy
@@ -87,7 +87,7 @@ class Agent:
     __slots__ = ("id", "position", "group", "on_duty", "busy", "idle_since", "leave_after_call", "draining",
                  "duty_start", "call", "speed")
 
-    def __init__(self, agent_id: int, position: int, group: "Group"):
+    def __init__(self, agent_id: int, position: int, group: Group):
         self.id = agent_id
         self.position = position
         self.group = group
