@@ -116,7 +116,8 @@ def main() -> None:
     print(f"ccsim engine+records: {ours['calls']:>9,} calls in {ours['wall_s']:6.2f} s = {engine_rate:>9,.0f} calls/s"
           f"  (abandon {ours['abandon_rate']:.3f})")
     print(f"ccsim incl. tables  : {ours['calls']:>9,} calls in {ours['total_s']:6.2f} s = {total_rate:>9,.0f} calls/s")
-    print(f"ratio ccsim/textbook: engine+records {engine_rate / bare_rate:.2f}x, incl. tables {total_rate / bare_rate:.2f}x")
+    print(f"ratio ccsim/textbook: engine+records {engine_rate / bare_rate:.2f}x, "
+          f"incl. tables {total_rate / bare_rate:.2f}x")
     print(f"ccsim peak memory   : {per_call:,.0f} bytes per call; a month of a 10,000-call/day centre "
           f"({month_calls:,} calls) needs about {per_call * month_calls / 2**20:,.0f} MiB")
 
