@@ -29,6 +29,7 @@ class Case:
     mean_talk: float
     agents: int
     mean_patience: float | None  # None: Erlang C
+    slow_replications: int = 400
 
     def exact(self) -> dict[str, float]:
         rate = self.rate_per_hour / 3600.0
@@ -62,7 +63,7 @@ CASES = [
     Case("erlang_a_overloaded_45", 600, 300, 45, 300),  # offered load 50 > 45 agents
     Case("erlang_a_small_3", 30, 300, 3, 600),  # n <= 5
     Case("erlang_c_57", 600, 300, 57, None),
-    Case("erlang_c_small_5", 42, 300, 5, None),  # n <= 5, occupancy 0.7
+    Case("erlang_c_small_5", 42, 300, 5, None, slow_replications=640),  # n <= 5; ASA has a heavy tail
 ]
 
 # The slow run must be able to see a bias of 2 % of the exact value, or of the absolute floor where
@@ -102,4 +103,4 @@ def test_matches_exact_results_reduced_size(case):
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_matches_exact_results_full_size(case):
-    check(case, replications=400, require_power=True)
+    check(case, replications=case.slow_replications, require_power=True)

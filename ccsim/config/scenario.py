@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from ccsim import units
 from ccsim.config.distributions import Distribution, constant
+from ccsim.config.journey import CustomerBase, Difficulty, Ivr, Outcomes, Overflow, Redials, Transfers
 from ccsim.config.schedule import OpenSpan, StepFunction
 from ccsim.config.types import Clock, Duration, Fraction, StrictModel
 
@@ -128,7 +129,11 @@ class Segment(StrictModel):
         default=None, description="Time a caller waits in a queue before hanging up (omit: waits forever)."
     )
     talk_time: Distribution = Field(description="Talk time with a first-line agent.")
-    queue: str | None = Field(default=None, description="Queue the segment joins (default: the first).")
+    queue: str | None = Field(
+        default=None, description="Queue the segment joins when there is no IVR (default: the first)."
+    )
+    difficult: bool = Field(default=False, description="Callers of this segment are difficult on every attempt.")
+    priority: int = Field(default=1, ge=1, le=9, description="Queue priority (1 = highest after warm transfers).")
 
 
 class Queue(StrictModel):
@@ -191,6 +196,13 @@ class Scenario(StrictModel):
     queues: dict[str, Queue] = Field(default_factory=lambda: {"main": Queue()}, min_length=1)
     groups: dict[str, AgentGroup] = Field(min_length=1)
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    customer_base: CustomerBase | None = Field(default=None, description="Persons who call again (off: each problem a new person).")
+    ivr: Ivr | None = Field(default=None, description="Voice menu before the queues (off: straight to the queue).")
+    outcomes: Outcomes | None = Field(default=None, description="How conversations end (off: every call resolved).")
+    transfers: Transfers = Field(default_factory=Transfers)
+    redials: Redials | None = Field(default=None, description="Calling again after a failure (off: nobody does).")
+    difficulty: Difficulty | None = Field(default=None, description="Difficult and abusive callers (off: none).")
+    overflow: list[Overflow] = Field(default_factory=list, description="Overflow rules between queues and groups.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -212,6 +224,7 @@ class Scenario(StrictModel):
                         f"groups.{name}.serves: unknown queue {queue!r}; queues are {queue_names}"
                     )
             served.update(group.serves)
+        self._check_journey(queue_names)
         unserved = [q for q in self.queues if q not in served]
         if unserved:
             raise ValueError(
@@ -219,6 +232,25 @@ class Scenario(StrictModel):
                 + (f"; nor are {', '.join(unserved[1:])}" if len(unserved) > 1 else "")
             )
         return self
+
+    def _check_journey(self, queue_names: list[str]) -> None:
+        def known(kind: str, names, where: str, value: str) -> None:
+            if value not in names:
+                raise ValueError(f"{where}: unknown {kind} {value!r}; {kind}s are {list(names)}")
+
+        if self.ivr is not None:
+            for name, option in self.ivr.options.items():
+                known("queue", queue_names, f"ivr.options.{name}.queue", option.queue)
+        if self.outcomes is not None:
+            for group, outcome in self.outcomes.groups.items():
+                known("group", list(self.groups), f"outcomes.groups.{group}", group)
+                for target in outcome.transfer:
+                    known("queue", queue_names, f"outcomes.groups.{group}.transfer.{target}", target)
+            for segment in self.outcomes.segment_resolve_shift:
+                known("segment", list(self.segments), f"outcomes.segment_resolve_shift.{segment}", segment)
+        for index, rule in enumerate(self.overflow):
+            known("queue", queue_names, f"overflow.{index}.queue", rule.queue)
+            known("group", list(self.groups), f"overflow.{index}.group", rule.group)
 
     def segment_queue(self, segment: str) -> str:
         """The queue a segment's fresh calls join."""

@@ -85,6 +85,7 @@ CALL_COLUMNS = (
     "segment",
     "t_arrive",
     "t_ivr_end",
+    "ivr_option",
     "first_queue",
     "t_first_answer",
     "t_end",
@@ -99,6 +100,25 @@ CALL_COLUMNS = (
     "frustration",
     "first_agent_id",
     "resolving_group",
+    "trigger",
+)
+
+STORY_COLUMNS = (
+    "story_id",
+    "person_id",
+    "segment",
+    "ivr_option",
+    "t_first",
+    "t_end",
+    "attempts",
+    "transfers",
+    "outcome",
+    "resolved_attempt",
+    "resolving_group",
+    "wait_s",
+    "talk_s",
+    "ivr_s",
+    "difficult_attempts",
 )
 
 DUTY_COLUMNS = ("agent_id", "position", "group", "t_start", "t_end", "kind")

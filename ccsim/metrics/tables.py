@@ -3,6 +3,9 @@
 Table meanings (all times in run seconds from 00:00 of day 0, durations in seconds):
 
 * ``calls``: one row per attempt (a caller dialling in), with how it ended.
+* ``stories``: one row per problem (all attempts of one reason for calling): resolved (on which
+  attempt, by which group, or by the IVR), lost (gave up) or open at the end of the horizon.
+* ``persons``: one row per customer who called: problems, attempts, how they ended.
 * ``legs``: one row per queue visit of an attempt (a transfer adds a leg), with the wait, the
   answering agent and the conversation outcome. Queue statistics (ASA, service level) are leg
   statistics, as an ACD reports them.
@@ -23,6 +26,7 @@ from ccsim import units
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
 from ccsim.metrics.timeline import time_per_slot
+from ccsim.model.callers import STORY_OUTCOMES
 from ccsim.model.centre import RunRecords
 
 
@@ -31,6 +35,8 @@ class RunTables:
     """The tables of one replication."""
 
     calls: pd.DataFrame
+    stories: pd.DataFrame
+    persons: pd.DataFrame
     legs: pd.DataFrame
     duty: pd.DataFrame
     intervals: pd.DataFrame
@@ -55,28 +61,70 @@ def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categori
 def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
     """Assemble the tables of one replication from its records."""
     calls = _calls_table(records)
+    stories = _stories_table(records)
+    persons = _persons_table(records, stories)
     legs = _legs_table(records)
     duty = _duty_table(records)
     intervals = _intervals_table(records, legs, scenario)
     group_intervals, agents = _agent_tables(records, legs, duty)
-    return RunTables(calls, legs, duty, intervals, group_intervals, agents)
+    return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents)
 
 
 def _calls_table(records: RunRecords) -> pd.DataFrame:
     calls = _frame(records.calls, R.CALL_COLUMNS)
-    for column in ("call_id", "story_id", "person_id", "attempt", "legs", "transfers", "frustration",
-                   "first_agent_id"):
+    for column in ("call_id", "story_id", "person_id", "attempt", "legs", "transfers", "first_agent_id"):
         calls[column] = calls[column].astype("int64")
     calls["attempt"] += 1
     for column in ("difficult", "abusive", "misrouted"):
         calls[column] = calls[column].astype(bool)
     calls["segment"] = _labels(calls["segment"], records.segment_names)
+    calls["ivr_option"] = _labels(calls["ivr_option"], records.option_names)
     calls["first_queue"] = _labels(calls["first_queue"], records.queue_names)
     calls["resolving_group"] = _labels(calls["resolving_group"], records.group_names)
     calls["outcome"] = _labels(calls["outcome"], R.CALL_OUTCOMES)
+    # Why this attempt happened: a new problem, or the outcome of the attempt before it.
+    trigger = calls["trigger"].to_numpy().astype(int)
+    names = np.array(["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]], dtype=object)
+    calls["trigger"] = pd.Categorical(names[trigger + 1], categories=list(names))
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
-    calls = calls.sort_values("call_id", kind="stable").reset_index(drop=True)
-    return calls
+    return calls.sort_values("call_id", kind="stable").reset_index(drop=True)
+
+
+def _stories_table(records: RunRecords) -> pd.DataFrame:
+    stories = _frame(records.stories, R.STORY_COLUMNS)
+    for column in ("story_id", "person_id", "attempts", "transfers", "difficult_attempts"):
+        stories[column] = stories[column].astype("int64")
+    stories["segment"] = _labels(stories["segment"], records.segment_names)
+    stories["ivr_option"] = _labels(stories["ivr_option"], records.option_names)
+    stories["outcome"] = _labels(stories["outcome"], STORY_OUTCOMES)
+    resolved_attempt = stories["resolved_attempt"].to_numpy()
+    stories["resolved_attempt"] = np.where(resolved_attempt >= 0, resolved_attempt + 1, np.nan)
+    stories["resolving_group"] = _labels(stories["resolving_group"], [*records.group_names, "ivr"])
+    stories["time_to_resolution_s"] = np.where(stories["outcome"].astype(object) == "resolved",
+                                               stories["t_end"] - stories["t_first"], np.nan)
+    stories["effort_s"] = stories["wait_s"] + stories["talk_s"] + stories["ivr_s"]
+    return stories.sort_values("story_id", kind="stable").reset_index(drop=True)
+
+
+def _persons_table(records: RunRecords, stories: pd.DataFrame) -> pd.DataFrame:
+    outcome = stories["outcome"].astype(object)
+    grouped = pd.DataFrame({
+        "person_id": stories["person_id"],
+        "segment": stories["segment"],
+        "attempts": stories["attempts"],
+        "resolved": (outcome == "resolved").astype("int64"),
+        "lost": (outcome == "lost").astype("int64"),
+        "open": (outcome == "open").astype("int64"),
+        "effort_s": stories["effort_s"],
+    }).groupby("person_id", sort=True)
+    persons = grouped.agg(segment=("segment", "first"), stories=("attempts", "size"),
+                          attempts=("attempts", "sum"), resolved=("resolved", "sum"), lost=("lost", "sum"),
+                          open=("open", "sum"), effort_s=("effort_s", "sum")).reset_index()
+    frustration = records.person_frustration
+    persons["frustration"] = [frustration.get(int(p), 0.0) for p in persons["person_id"]]
+    if len(records.person_propensity):
+        persons["propensity"] = records.person_propensity[persons["person_id"].to_numpy()]
+    return persons
 
 
 def _legs_table(records: RunRecords) -> pd.DataFrame:

@@ -1,10 +1,11 @@
-"""The SimPy world of one replication: arrivals, queues, agents and the records they leave.
+"""The SimPy world of one replication: callers, menu, queues, agents, and the records they leave.
 
-Events are SimPy timeouts with callbacks rather than one process per caller: a caller's
-journey is a small state machine (arrive -> queue -> talk -> wrap-up -> leave), and callbacks
-avoid a generator resumption and a condition event per step, which a profile shows dominate the
-textbook ``yield request | timeout(patience)`` pattern. Abandonment timers are cancelled
-lazily: a timer that fires for a caller no longer waiting on that leg does nothing.
+Events are SimPy timeouts with callbacks rather than one process per caller. A caller's journey
+is a small state machine (arrive -> menu -> queue -> talk -> transfer or leave -> maybe call
+again), and callbacks avoid a generator resumption and a condition event per step, which a
+profile shows dominate the textbook ``yield request | timeout(patience)`` pattern. Abandonment
+timers are cancelled lazily: a timer that fires for a caller no longer waiting on that leg does
+nothing.
 
 This module does no I/O and never imports pandas: it returns plain record lists.
 """
@@ -12,9 +13,8 @@ This module does no I/O and never imports pandas: it returns plain record lists.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -23,116 +23,28 @@ from ccsim import rng
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
 from ccsim.model import arrivals as arrival_model
+from ccsim.model.agents import Agent
 from ccsim.model.calendar import Calendar
+from ccsim.model.callers import (
+    DONE,
+    IN_IVR,
+    STORY_LOST,
+    STORY_RESOLVED,
+    TALKING,
+    WAITING,
+    Call,
+    Population,
+    Story,
+)
+from ccsim.model.conversation import OutcomeModel
+from ccsim.model.ivr import IVR_ABANDONED, IVR_SELF_SERVED, IvrMenu
+from ccsim.model.redials import RedialModel
+from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
 from ccsim.model.staffing import DutySpan, headcount_grid, spans_from_grid
 
 NAN = math.nan
-WAITING, TALKING, DONE = 0, 1, 2
-
-
-class Call:
-    """One attempt by a caller, from dialling in to hanging up (possibly over several legs)."""
-
-    __slots__ = (
-        "id",
-        "story",
-        "person",
-        "attempt",
-        "segment",
-        "draws",
-        "t_arrive",
-        "t_ivr_end",
-        "queue",
-        "first_queue",
-        "leg",
-        "t_enqueue",
-        "state",
-        "t_answer",
-        "t_first_answer",
-        "t_end_talk",
-        "agent",
-        "first_agent",
-        "wait",
-        "talk",
-        "transfers",
-    )
-
-    def __init__(self, call_id: int, story: int, person: int, attempt: int, segment: int, draws: rng.Keyed, now: float):
-        self.id = call_id
-        self.story = story
-        self.person = person
-        self.attempt = attempt
-        self.segment = segment
-        self.draws = draws
-        self.t_arrive = now
-        self.t_ivr_end = now
-        self.queue = -1
-        self.first_queue = -1
-        self.leg = -1
-        self.t_enqueue = NAN
-        self.state = WAITING
-        self.t_answer = NAN
-        self.t_first_answer = NAN
-        self.t_end_talk = NAN
-        self.agent: Agent | None = None
-        self.first_agent = -1
-        self.wait = 0.0
-        self.talk = 0.0
-        self.transfers = 0
-
-
-class Agent:
-    """One person in a rota position: on or off duty, idle or busy."""
-
-    __slots__ = ("id", "position", "group", "on_duty", "busy", "idle_since", "leave_after_call", "draining",
-                 "duty_start", "call", "speed")
-
-    def __init__(self, agent_id: int, position: int, group: Group):
-        self.id = agent_id
-        self.position = position
-        self.group = group
-        self.on_duty = False
-        self.busy = False
-        self.idle_since = 0.0
-        self.leave_after_call = False
-        self.draining = False
-        self.duty_start = 0.0
-        self.call: Call | None = None
-        self.speed = 1.0
-
-
-class Queue:
-    """A FIFO line; callers who hung up are skipped when they reach the head (lazy removal)."""
-
-    __slots__ = ("index", "name", "line", "tiers", "waiting")
-
-    def __init__(self, index: int, name: str):
-        self.index = index
-        self.name = name
-        self.waiting = 0  # callers in the line who have not hung up
-        self.line: deque[Call] = deque()
-        self.tiers: list[list[Group]] = []  # groups serving this queue, by how highly they rank it
-
-    def head(self) -> Call | None:
-        line = self.line
-        while line and line[0].state != WAITING:
-            line.popleft()
-        return line[0] if line else None
-
-
-class Group:
-    """Agents sharing skills; idle agents wait in a deque so the longest idle answers first."""
-
-    __slots__ = ("index", "name", "serves", "idle", "agents", "wrap", "talk_factor")
-
-    def __init__(self, index: int, name: str, wrap: Callable[[float], float], talk_factor: float):
-        self.index = index
-        self.name = name
-        self.serves: list[Queue] = []
-        self.idle: deque[Agent] = deque()
-        self.agents: list[Agent] = []
-        self.wrap = wrap
-        self.talk_factor = talk_factor
+WARM_PRIORITY = 0
+FRESH = -1  # trigger of a first attempt
 
 
 @dataclass
@@ -142,6 +54,8 @@ class SegmentRuntime:
     patience: Callable[[float], float] | None  # None: never hangs up while waiting
     talk: Callable[[float], float]
     queue: int
+    difficult: bool
+    priority: int
 
 
 @dataclass
@@ -150,6 +64,7 @@ class RunRecords:
 
     legs: list[tuple]
     calls: list[tuple]
+    stories: list[tuple]
     duty: list[tuple]
     expected_arrivals: np.ndarray
     busyness: np.ndarray
@@ -157,6 +72,9 @@ class RunRecords:
     queue_names: list[str]
     group_names: list[str]
     segment_names: list[str]
+    option_names: list[str]
+    person_propensity: np.ndarray
+    person_frustration: dict[int, float] = field(default_factory=dict)
 
 
 class ContactCentre:
@@ -169,32 +87,48 @@ class ContactCentre:
         self.calendar = Calendar.from_horizon(scenario.horizon)
         self.legs: list[tuple] = []
         self.calls: list[tuple] = []
+        self.stories: list[tuple] = []
         self.duty: list[tuple] = []
         self.in_system: dict[int, Call] = {}
+        self.open_stories: dict[int, Story] = {}
         self._next_call_id = 0
         self._story_base = rng.key64(scenario.seed, replication, "stories")
 
         self.queues = [Queue(i, name) for i, name in enumerate(scenario.queues)]
-        queue_index = {q.name: q for q in self.queues}
+        queue_index = {q.name: q.index for q in self.queues}
         self.groups: list[Group] = []
         for index, (name, spec) in enumerate(scenario.groups.items()):
-            group = Group(index, name, spec.wrap_up.sampler(), spec.talk_time_factor)
-            group.serves = [queue_index[q] for q in spec.serves]
+            group = Group(index, name, spec.wrap_up.sampler(), spec.talk_time_factor, spec.hourly_cost)
+            group.serves = [self.queues[queue_index[q]] for q in spec.serves]
             self.groups.append(group)
-        for queue in self.queues:
-            ranks = sorted({g.serves.index(queue) for g in self.groups if queue in g.serves})
-            queue.tiers = [[g for g in self.groups if queue in g.serves and g.serves.index(queue) == rank]
-                           for rank in ranks]
+        rank_groups(self.queues, self.groups)
+        group_index = {g.name: g for g in self.groups}
+        for rule in scenario.overflow:
+            queue, group = self.queues[queue_index[rule.queue]], group_index[rule.group]
+            queue.overflow.append((group, rule.after))
+            group.overflow_from.append((queue, rule.after))
 
         upper = 0.0
         self.segments: list[SegmentRuntime] = []
         for name, segment in scenario.segments.items():
             upper += segment.share
             patience = segment.patience.sampler() if segment.patience is not None else None
-            self.segments.append(SegmentRuntime(name, upper, patience,
-                                                segment.talk_time.sampler(),
-                                                queue_index[scenario.segment_queue(name)].index))
+            self.segments.append(SegmentRuntime(
+                name, upper, patience, segment.talk_time.sampler(), queue_index[scenario.segment_queue(name)],
+                segment.difficult, segment.priority))
         self.segments[-1].upper = 1.0
+
+        self.population = Population(scenario.customer_base, [s.share for s in scenario.segments.values()],
+                                     scenario.seed, replication)
+        self.ivr = IvrMenu(scenario.ivr, queue_index) if scenario.ivr is not None and scenario.ivr.enabled else None
+        self.outcomes = OutcomeModel(scenario.outcomes, [g.name for g in self.groups], list(scenario.segments),
+                                     queue_index)
+        self.redials = RedialModel(scenario.redials, self.calendar)
+        self.transfers = scenario.transfers
+        difficulty = scenario.difficulty
+        self.difficulty = difficulty
+        self._difficult_talk = difficulty.talk_factor.sampler() if difficulty else None
+        self._difficult_patience = difficulty.patience.sampler() if difficulty and difficulty.patience else None
 
         self.expected = arrival_model.expected_counts(scenario.arrivals, self.calendar)
         self.busyness = arrival_model.busyness_factors(scenario.arrivals, self.calendar.days, scenario.seed,
@@ -224,17 +158,17 @@ class ContactCentre:
 
     def run(self) -> RunRecords:
         """Simulate the whole horizon and return the records."""
-        env = self.env
         for day in range(self.calendar.days):
             self._at(day * 86400.0, self._on_day_start, day)
         for agent, spans in self._agent_spans:
             for span in spans:
                 self._at(span.start, self._on_duty_start, (agent, span))
-        env.run(until=self.calendar.length)
+        self.env.run(until=self.calendar.length)
         self._close_books()
         return RunRecords(
             legs=self.legs,
             calls=self.calls,
+            stories=self.stories,
             duty=self.duty,
             expected_arrivals=self.expected,
             busyness=self.busyness,
@@ -242,6 +176,9 @@ class ContactCentre:
             queue_names=[q.name for q in self.queues],
             group_names=[g.name for g in self.groups],
             segment_names=[s.name for s in self.segments],
+            option_names=self.ivr.names if self.ivr else [],
+            person_propensity=self.population.propensity,
+            person_frustration=self.population.frustration,
         )
 
     def _on_day_start(self, event: simpy.Event) -> None:
@@ -254,25 +191,76 @@ class ContactCentre:
         if len(self._day_times):
             self._at(self._day_times[0] - self.env.now, self._on_fresh_arrival)
 
-    # ------------------------------------------------------------------ callers
+    # ------------------------------------------------------------------ callers arrive
 
     def _on_fresh_arrival(self, event: simpy.Event) -> None:
         index = self._day_index
         self._day_index = index + 1
         if self._day_index < len(self._day_times):
             self._at(self._day_times[self._day_index] - self.env.now, self._on_fresh_arrival)
-        story = (self._day << 24) | index
-        draws = rng.Keyed(rng.mix64(self._story_base, story))
+        story_id = (self._day << 24) | index
+        draws = rng.Keyed(rng.mix64(self._story_base, story_id))
         u = draws.u(rng.slot(0, 0, rng.SEGMENT))
         segment = 0
         while u >= self.segments[segment].upper:
             segment += 1
-        call = Call(self._next_call_id, story, story, 0, segment, draws, self.env.now)
-        self._next_call_id += 1
-        self.in_system[call.id] = call
-        self._enqueue(call, self.queues[self.segments[segment].queue])
+        person = self.population.pick(segment, draws.u(rng.slot(0, 0, rng.PERSON)), story_id)
+        story = Story(story_id, person, segment, draws, self.env.now)
+        self.open_stories[story_id] = story
+        self._start_attempt(story, FRESH)
 
-    def _enqueue(self, call: Call, queue: Queue) -> None:
+    def _on_redial(self, event: simpy.Event) -> None:
+        story, trigger = event.value
+        self._start_attempt(story, trigger)
+
+    def _start_attempt(self, story: Story, trigger: int) -> None:
+        now = self.env.now
+        frustration = self.population.frustration.get(story.person, 0.0)
+        call = Call(self._next_call_id, story, trigger, frustration, now)
+        self._next_call_id += 1
+        story.attempts += 1
+        self.in_system[call.id] = call
+        segment = self.segments[story.segment]
+        call.priority = segment.priority
+        self._mark_difficulty(call, segment)
+        if self.ivr is None:
+            call.correct_queue = segment.queue
+            self._enqueue(call, self.queues[segment.queue])
+            return
+        menu = self.ivr.run(call)
+        story.option = menu.option
+        call.correct_queue = menu.correct_queue
+        call.misrouted = menu.misrouted
+        self._at(menu.duration, self._on_menu_end, (call, menu))
+
+    def _mark_difficulty(self, call: Call, segment: SegmentRuntime) -> None:
+        """Decide whether this attempt is difficult (and abusive); difficult calls last longer."""
+        spec = self.difficulty
+        if spec is None:
+            return
+        probability = min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration))
+        if segment.difficult or call.attempt_u(rng.DIFFICULT) < probability:
+            call.difficult = True
+            call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share
+            call.talk_factor = self._difficult_talk(call.attempt_u(rng.DIFFICULT_FACTOR))
+            call.patience_of = self._difficult_patience
+            call.story.difficult_attempts += 1
+
+    def _on_menu_end(self, event: simpy.Event) -> None:
+        call, menu = event.value
+        now = self.env.now
+        call.t_ivr_end = now
+        call.story.ivr += now - call.t_arrive
+        if menu.kind == IVR_ABANDONED:
+            self._end_attempt(call, R.CALL_IVR_ABANDONED, now, -1)
+        elif menu.kind == IVR_SELF_SERVED:
+            self._end_attempt(call, R.CALL_SELF_SERVED, now, -1)
+        else:
+            self._enqueue(call, self.queues[menu.queue])
+
+    # ------------------------------------------------------------------ queues
+
+    def _enqueue(self, call: Call, queue: Queue, warm: bool = False) -> None:
         now = self.env.now
         call.leg += 1
         call.queue = queue.index
@@ -280,27 +268,29 @@ class ContactCentre:
             call.first_queue = queue.index
         call.t_enqueue = now
         call.state = WAITING
-        agent = self._idle_agent_for(queue)
+        agent = idle_agent_for(queue)
         if agent is not None:
             self._answer(agent, call)
             return
-        queue.line.append(call)
-        queue.waiting += 1
-        patience = self.segments[call.segment].patience
+        call.priority = WARM_PRIORITY if warm else self.segments[call.story.segment].priority
+        queue.push(call)
+        for group, after in queue.overflow:
+            self._at(after, self._on_overflow_due, (call, call.leg, group))
+        if warm:
+            return  # the first agent stays on the line: a warm-transferred caller is never lost
+        patience = call.patience_of or self.segments[call.story.segment].patience
         if patience is not None:
-            self._at(patience(call.draws.u(rng.slot(call.attempt, call.leg, rng.PATIENCE))), self._on_patience_end,
-                     (call, call.leg))
+            self._at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
 
-    def _idle_agent_for(self, queue: Queue) -> Agent | None:
-        for tier in queue.tiers:
-            best: Agent | None = None
-            for group in tier:
-                if group.idle and (best is None or group.idle[0].idle_since < best.idle_since):
-                    best = group.idle[0]
-            if best is not None:
-                best.group.idle.popleft()
-                return best
-        return None
+    def _on_overflow_due(self, event: simpy.Event) -> None:
+        """The caller has waited long enough for ``group`` to answer too: take an idle agent of it."""
+        call, leg, group = event.value
+        if call.state != WAITING or call.leg != leg or not group.idle:
+            return
+        queue = self.queues[call.queue]
+        if queue.head() is call:  # otherwise someone before this caller is still waiting their turn
+            queue.pop()
+            self._answer(group.idle.popleft(), call)
 
     def _on_patience_end(self, event: simpy.Event) -> None:
         call, leg = event.value
@@ -312,7 +302,9 @@ class ContactCentre:
         call.wait += now - call.t_enqueue
         self.legs.append((call.id, leg, call.queue, call.t_enqueue, NAN, NAN, now, -1, -1,
                           R.LEG_ABANDONED, R.TALK_NONE, 0.0))
-        self._finish_call(call, R.CALL_ABANDONED, now, -1)
+        self._end_attempt(call, R.CALL_ABANDONED, now, -1)
+
+    # ------------------------------------------------------------------ conversations
 
     def _answer(self, agent: Agent, call: Call) -> None:
         now = self.env.now
@@ -326,35 +318,98 @@ class ContactCentre:
             call.first_agent = agent.id
             call.t_first_answer = now
         group = agent.group
-        talk = self.segments[call.segment].talk(call.draws.u(rng.slot(call.attempt, call.leg, rng.TALK)))
-        talk *= group.talk_factor * agent.speed
+        if call.misrouted and call.queue != call.correct_queue:
+            # The agent finds out the caller is in the wrong queue and hands them over.
+            talk = self.ivr.handover
+            call.talk_outcome, call.target = R.TALK_MISROUTE, call.correct_queue
+        else:
+            talk = self.segments[call.story.segment].talk(call.u(rng.TALK))
+            talk *= group.talk_factor * agent.speed * call.talk_factor
+            call.talk_outcome, call.target = self.outcomes.decide(call, group.index)
         self._at(talk, self._on_talk_end, agent)
 
     def _on_talk_end(self, event: simpy.Event) -> None:
         agent = event.value
         call = agent.call
         now = self.env.now
-        call.t_end_talk = now
         call.talk += now - call.t_answer
-        wrap = agent.group.wrap(call.draws.u(rng.slot(call.attempt, call.leg, rng.WRAP)))
-        self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, now, now + wrap,
-                          agent.id, agent.group.index, R.LEG_ANSWERED, R.TALK_RESOLVED, 0.0))
-        self._finish_call(call, R.CALL_RESOLVED, now, agent.group.index)
-        if wrap > 0:
-            self._at(wrap, self._on_wrap_end, agent)
+        outcome, target = call.talk_outcome, call.target
+        handover = 0.0
+        if target >= 0 and call.transfers >= self.transfers.max_transfers:
+            # At the cap the chain stops: the last group resolves the call, or the caller is lost.
+            outcome, target = (R.TALK_RESOLVED, -1) if self.transfers.at_cap == "resolve" else (R.TALK_UNRESOLVED, -2)
+        warm = target >= 0 and self.transfers.mode == "warm"
+        if warm:
+            handover = self.transfers.handover
+            if outcome == R.TALK_TRANSFER_COLD:
+                outcome = R.TALK_TRANSFER_WARM
+        wrap = agent.group.wrap(call.u(rng.WRAP))
+        self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, now,
+                          now + handover + wrap, agent.id, agent.group.index, R.LEG_ANSWERED, outcome, handover))
+        if target >= 0:
+            call.transfers += 1
+            call.story.transfers += 1
+            if not warm:
+                self._frustrate(call.story, 1.0)
+            self._enqueue(call, self.queues[target], warm=warm)
+        elif target == -2:
+            self._end_attempt(call, R.CALL_TRANSFER_CAP, now, -1)
+        elif outcome == R.TALK_RESOLVED:
+            self._end_attempt(call, R.CALL_RESOLVED, now, agent.group.index)
+        else:
+            self._end_attempt(call, R.CALL_UNRESOLVED, now, -1)
+        busy_for = handover + wrap
+        if busy_for > 0:
+            self._at(busy_for, self._on_wrap_end, agent)
         else:
             self._agent_free(agent)
 
     def _on_wrap_end(self, event: simpy.Event) -> None:
         self._agent_free(event.value)
 
-    def _finish_call(self, call: Call, outcome: int, now: float, resolving_group: int) -> None:
+    # ------------------------------------------------------------------ attempts and stories end
+
+    def _frustrate(self, story: Story, points: float) -> None:
+        """Each failure (and each cold transfer) makes the person's next attempt harder."""
+        frustration = self.population.frustration
+        frustration[story.person] = frustration.get(story.person, 0.0) + points
+
+    def _end_attempt(self, call: Call, outcome: int, now: float, resolving_group: int) -> None:
         call.state = DONE
         del self.in_system[call.id]
-        self.calls.append((call.id, call.story, call.person, call.attempt, call.segment, call.t_arrive,
-                           call.t_ivr_end, call.first_queue, call.t_first_answer, now, call.leg + 1,
-                           call.transfers, call.wait, call.talk, outcome, False, False, False, 0,
-                           call.first_agent, resolving_group))
+        story = call.story
+        story.wait += call.wait
+        story.talk += call.talk
+        self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive,
+                           call.t_ivr_end, story.option, call.first_queue, call.t_first_answer, now, call.leg + 1,
+                           call.transfers, call.wait, call.talk, outcome, call.difficult, call.abusive,
+                           call.misrouted, call.frustration, call.first_agent, resolving_group, call.trigger))
+        if outcome in (R.CALL_RESOLVED, R.CALL_SELF_SERVED):
+            story.resolved_attempt = call.attempt
+            story.resolving_group = resolving_group if outcome == R.CALL_RESOLVED else len(self.groups)
+            self._end_story(story, STORY_RESOLVED, now)
+            if story.person in self.population.frustration:
+                # A solved problem calms a caller down, though not all the way (assumption).
+                self.population.frustration[story.person] *= 0.5
+            return
+        story.failures += 1
+        self._frustrate(story, 1.0)
+        when = self.redials.next_attempt_time(call, outcome, now) if outcome != R.CALL_TRANSFER_CAP else None
+        if when is None:
+            self._end_story(story, STORY_LOST, now)
+        else:
+            self._at(when - now, self._on_redial, (story, outcome))
+
+    def _end_story(self, story: Story, outcome: int, now: float) -> None:
+        story.outcome = outcome
+        story.t_end = now
+        del self.open_stories[story.id]
+        self._record_story(story)
+
+    def _record_story(self, story: Story) -> None:
+        self.stories.append((story.id, story.person, story.segment, story.option, story.t_first, story.t_end,
+                             story.attempts, story.transfers, story.outcome, story.resolved_attempt,
+                             story.resolving_group, story.wait, story.talk, story.ivr, story.difficult_attempts))
 
     # ------------------------------------------------------------------ agents
 
@@ -364,7 +419,7 @@ class ContactCentre:
         if agent.leave_after_call:
             self._go_off_duty(agent)
             return
-        call = self._next_call_for(agent)
+        call = next_call_for(agent.group, self.env.now)
         if call is not None:
             self._answer(agent, call)
         elif agent.draining:
@@ -372,15 +427,6 @@ class ContactCentre:
         else:
             agent.idle_since = self.env.now
             agent.group.idle.append(agent)
-
-    def _next_call_for(self, agent: Agent) -> Call | None:
-        for queue in agent.group.serves:
-            call = queue.head()
-            if call is not None:
-                queue.line.popleft()
-                queue.waiting -= 1
-                return call
-        return None
 
     def _on_duty_start(self, event: simpy.Event) -> None:
         agent, span = event.value
@@ -419,14 +465,28 @@ class ContactCentre:
         """Record everyone still in the system when the horizon ends: counted, not dropped."""
         now = self.env.now
         for call in list(self.in_system.values()):
-            if call.state == WAITING and call.leg >= 0:
+            t_ivr_end = NAN if call.state == IN_IVR else call.t_ivr_end
+            if call.state == WAITING:
                 call.wait += now - call.t_enqueue
                 self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, NAN, NAN, NAN, -1, -1,
                                   R.LEG_OPEN, R.TALK_NONE, 0.0))
             elif call.state == TALKING:
                 self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, NAN, NAN,
                                   call.agent.id, call.agent.group.index, R.LEG_OPEN, R.TALK_OPEN, 0.0))
-            self._finish_call(call, R.CALL_OPEN, NAN, -1)
+            elif call.state == IN_IVR:
+                call.story.ivr += now - call.t_arrive
+            call.state = DONE
+            del self.in_system[call.id]
+            story = call.story
+            story.wait += call.wait
+            story.talk += call.talk
+            self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive,
+                               t_ivr_end, story.option, call.first_queue,
+                               call.t_first_answer, NAN, call.leg + 1, call.transfers, call.wait, call.talk,
+                               R.CALL_OPEN, call.difficult, call.abusive, call.misrouted, call.frustration,
+                               call.first_agent, -1, call.trigger))
+        for story in self.open_stories.values():
+            self._record_story(story)
         for group in self.groups:
             for agent in group.agents:
                 if agent.on_duty:

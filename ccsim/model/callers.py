@@ -1,0 +1,139 @@
+"""The people behind the calls: the customer base, problem stories and attempts.
+
+* A **person** is a customer. With a customer base, persons are a finite population; a fresh
+  call (a new problem) is given to a member of its segment in proportion to the member's contact
+  propensity, so the arrival process stays exactly as configured while frequent callers emerge.
+  Without one, every problem belongs to a new person.
+* A **story** is one problem with all its attempts (redials, repeats) until it is resolved, lost
+  or still open when the horizon ends. Its random draws are keyed by story, see :mod:`ccsim.rng`.
+* A **call** is one attempt: dialling in, the menu, one or more queue visits (legs), hanging up.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+import numpy as np
+
+from ccsim import rng
+from ccsim.config.journey import CustomerBase
+
+NAN = math.nan
+
+# Story outcomes (the order is the column's category order).
+STORY_OPEN = 0
+STORY_RESOLVED = 1
+STORY_LOST = 2
+STORY_OUTCOMES = ("open", "resolved", "lost")
+
+# Call states.
+IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3
+
+
+class Population:
+    """Persons by segment with their contact propensities, and what persists across their contacts."""
+
+    def __init__(self, base: CustomerBase | None, shares: list[float], seed: int, replication: int):
+        self.enabled = base is not None
+        self.frustration: dict[int, float] = {}
+        self.flags: dict[int, int] = {}
+        self.offsets: list[int] = []
+        self.cumulative: list[list[float]] = []
+        self.propensity = np.empty(0)
+        if base is None:
+            return
+        generator = rng.stream(seed, replication, "population")
+        sizes = [max(1, round(base.size * share)) for share in shares]
+        propensities = []
+        offset = 0
+        for size in sizes:
+            values = np.maximum(base.propensity.quantiles(generator.random(size)), 1e-12)
+            propensities.append(values)
+            cumulative = np.cumsum(values)
+            self.cumulative.append((cumulative / cumulative[-1]).tolist())
+            self.offsets.append(offset)
+            offset += size
+        self.propensity = np.concatenate(propensities)
+
+    def pick(self, segment: int, u: float, story_id: int) -> int:
+        """The person who has this problem: by propensity within the segment, or a new person."""
+        if not self.enabled:
+            return story_id
+        cumulative = self.cumulative[segment]
+        return self.offsets[segment] + min(bisect.bisect_right(cumulative, u), len(cumulative) - 1)
+
+
+class Story:
+    """One problem of one person, over all its attempts."""
+
+    __slots__ = ("id", "person", "segment", "draws", "option", "attempts", "failures", "t_first", "t_end",
+                 "wait", "talk", "ivr", "transfers", "outcome", "resolved_attempt", "resolving_group",
+                 "difficult_attempts")
+
+    def __init__(self, story_id: int, person: int, segment: int, draws: rng.Keyed, now: float):
+        self.id = story_id
+        self.person = person
+        self.segment = segment
+        self.draws = draws
+        self.option = -1
+        self.attempts = 0
+        self.failures = 0
+        self.t_first = now
+        self.t_end = NAN
+        self.wait = 0.0
+        self.talk = 0.0
+        self.ivr = 0.0
+        self.transfers = 0
+        self.outcome = STORY_OPEN
+        self.resolved_attempt = -1
+        self.resolving_group = -1
+        self.difficult_attempts = 0
+
+
+class Call:
+    """One attempt by a caller, from dialling in to hanging up (possibly over several legs)."""
+
+    __slots__ = ("id", "story", "attempt", "trigger", "frustration", "t_arrive", "t_ivr_end", "queue",
+                 "first_queue", "correct_queue", "misrouted", "priority", "leg", "t_enqueue", "state",
+                 "t_answer", "t_first_answer", "agent", "first_agent", "wait", "talk", "transfers",
+                 "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target", "handover")
+
+    def __init__(self, call_id: int, story: Story, trigger: int, frustration: float, now: float):
+        self.id = call_id
+        self.story = story
+        self.attempt = story.attempts
+        self.trigger = trigger
+        self.frustration = frustration
+        self.t_arrive = now
+        self.t_ivr_end = now
+        self.queue = -1
+        self.first_queue = -1
+        self.correct_queue = -1
+        self.misrouted = False
+        self.priority = 1
+        self.leg = -1
+        self.t_enqueue = NAN
+        self.state = IN_IVR
+        self.t_answer = NAN
+        self.t_first_answer = NAN
+        self.agent = None
+        self.first_agent = -1
+        self.wait = 0.0
+        self.talk = 0.0
+        self.transfers = 0
+        self.difficult = False
+        self.abusive = False
+        self.talk_factor = 1.0
+        self.patience_of = None
+        self.talk_outcome = -1
+        self.target = -1
+        self.handover = 0.0
+
+    def u(self, purpose: int) -> float:
+        """The keyed uniform of ``purpose`` on this attempt's current leg."""
+        return self.story.draws.u(rng.slot(self.attempt, max(self.leg, 0), purpose))
+
+    def attempt_u(self, purpose: int) -> float:
+        """The keyed uniform of ``purpose`` for the attempt as a whole (whatever leg it is on)."""
+        return self.story.draws.u(rng.slot(self.attempt, 0, purpose))

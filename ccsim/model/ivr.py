@@ -1,0 +1,66 @@
+"""The voice menu: time in the menu, self-service, hanging up, and misrouting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ccsim import rng
+from ccsim.config.journey import Ivr
+from ccsim.model.callers import Call
+
+IVR_ABANDONED, IVR_SELF_SERVED, IVR_ROUTED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class MenuResult:
+    """What the menu does with one attempt: how long it takes and where the caller ends up."""
+
+    kind: int
+    duration: float
+    option: int
+    queue: int  # queue the caller is put in (may be wrong)
+    correct_queue: int  # queue the caller's problem belongs in
+    misrouted: bool
+
+
+class IvrMenu:
+    """Runtime form of the ``ivr`` block; ``queue_index`` maps queue names to numbers."""
+
+    def __init__(self, spec: Ivr, queue_index: dict[str, int]):
+        self.time = spec.time.sampler()
+        self.abandon = spec.abandon
+        self.misroute = spec.misroute
+        self.handover = spec.misroute_handover
+        self.names = list(spec.options)
+        self.upper: list[float] = []
+        total = 0.0
+        for option in spec.options.values():
+            total += option.share
+            self.upper.append(total)
+        self.upper[-1] = 1.0
+        self.queues = [queue_index[o.queue] for o in spec.options.values()]
+        self.self_service = [o.self_service for o in spec.options.values()]
+        self.other_queues = {q: sorted({x for x in self.queues if x != q}) for q in set(self.queues)}
+
+    def option_of(self, call: Call) -> int:
+        """The menu option a problem belongs to: drawn once per story, so redials choose it again."""
+        u = call.story.draws.u(rng.slot(0, 0, rng.IVR_OPTION))
+        index = 0
+        while u >= self.upper[index]:
+            index += 1
+        return index
+
+    def run(self, call: Call) -> MenuResult:
+        option = self.option_of(call)
+        duration = self.time(call.attempt_u(rng.IVR_TIME))
+        correct = self.queues[option]
+        if call.attempt_u(rng.IVR_ABANDON) < self.abandon:
+            # Hanging up happens part way through the menu.
+            return MenuResult(IVR_ABANDONED, duration * call.attempt_u(rng.IVR_ABANDON_TIME), option, -1, correct, False)
+        if call.attempt_u(rng.IVR_SELF_SERVICE) < self.self_service[option]:
+            return MenuResult(IVR_SELF_SERVED, duration, option, -1, correct, False)
+        others = self.other_queues[correct]
+        if others and call.attempt_u(rng.MISROUTE) < self.misroute:
+            wrong = others[min(int(call.attempt_u(rng.TRANSFER_TARGET) * len(others)), len(others) - 1)]
+            return MenuResult(IVR_ROUTED, duration, option, wrong, correct, True)
+        return MenuResult(IVR_ROUTED, duration, option, correct, correct, False)

@@ -1,0 +1,65 @@
+"""Whether and when a person tries again after a failed attempt (modelling-notes 5.3).
+
+The probability after the k-th failure of a story is ``probability * decay**(k - 1)``; no story has
+more than ``max_attempts`` attempts. A redial that would fall while the centre is closed comes at
+the next opening instead, spread over ``closed_spread`` so that the morning is not one spike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim import rng
+from ccsim.config.journey import RedialRule, Redials
+from ccsim.metrics import records as R
+from ccsim.model.calendar import Calendar
+from ccsim.model.callers import Call
+
+# Why an attempt failed, as a key of the ``redials`` block.
+REASON_OF_OUTCOME = {
+    R.CALL_ABANDONED: "queue_abandon",
+    R.CALL_IVR_ABANDONED: "ivr_abandon",
+    R.CALL_UNRESOLVED: "unresolved",
+    R.CALL_CUT_OFF: "cut_off",
+    R.CALL_HUNG_UP: "hung_up",
+}
+
+
+class RedialModel:
+    """Runtime form of the ``redials`` block."""
+
+    def __init__(self, spec: Redials | None, calendar: Calendar):
+        self.enabled = spec is not None and spec.enabled
+        self.max_attempts = spec.max_attempts if spec else 1
+        self.spread = spec.closed_spread if spec else 0.0
+        self.rules: dict[int, tuple[RedialRule, object]] = {}
+        if spec is not None:
+            for outcome, reason in REASON_OF_OUTCOME.items():
+                rule = getattr(spec, reason)
+                if rule is not None:
+                    self.rules[outcome] = (rule, rule.delay.sampler())
+        self.calendar = calendar
+        self._open_starts = np.array([start for start, _ in calendar.open_spans()])
+
+    def next_attempt_time(self, call: Call, outcome: int, now: float) -> float | None:
+        """When the person calls again after this failed attempt, or None if they do not."""
+        if not self.enabled or outcome not in self.rules:
+            return None
+        story = call.story
+        if story.attempts >= self.max_attempts:
+            return None
+        rule, delay = self.rules[outcome]
+        probability = rule.probability * rule.decay ** (story.failures - 1)
+        if call.attempt_u(rng.REDIAL) >= probability:
+            return None
+        return self.when_open(now + delay(call.attempt_u(rng.REDIAL_DELAY)), call.attempt_u(rng.CALLBACK))
+
+    def when_open(self, t: float, u: float) -> float:
+        """``t`` if the centre is open then, else the next opening plus a spread (beyond the horizon: ``t``)."""
+        slot = int(t // self.calendar.interval)
+        if slot >= self.calendar.n_slots or self.calendar.open_mask[slot]:
+            return t
+        later = self._open_starts[self._open_starts > t]
+        if len(later) == 0:
+            return t
+        return float(later[0]) + self.spread * u
