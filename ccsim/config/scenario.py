@@ -196,9 +196,11 @@ class Scenario(StrictModel):
     queues: dict[str, Queue] = Field(default_factory=lambda: {"main": Queue()}, min_length=1)
     groups: dict[str, AgentGroup] = Field(min_length=1)
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
-    customer_base: CustomerBase | None = Field(default=None, description="Persons who call again (off: each problem a new person).")
-    ivr: Ivr | None = Field(default=None, description="Voice menu before the queues (off: straight to the queue).")
-    outcomes: Outcomes | None = Field(default=None, description="How conversations end (off: every call resolved).")
+    customer_base: CustomerBase | None = Field(
+        default=None, description="Persons who call again (off: each problem is a new person)."
+    )
+    ivr: Ivr | None = Field(default=None, description="Voice menu before the queues (off: straight to a queue).")
+    outcomes: Outcomes | None = Field(default=None, description="How conversations end (off: all resolved).")
     transfers: Transfers = Field(default_factory=Transfers)
     redials: Redials | None = Field(default=None, description="Calling again after a failure (off: nobody does).")
     difficulty: Difficulty | None = Field(default=None, description="Difficult and abusive callers (off: none).")

@@ -56,7 +56,8 @@ class IvrMenu:
         correct = self.queues[option]
         if call.attempt_u(rng.IVR_ABANDON) < self.abandon:
             # Hanging up happens part way through the menu.
-            return MenuResult(IVR_ABANDONED, duration * call.attempt_u(rng.IVR_ABANDON_TIME), option, -1, correct, False)
+            hung_up_after = duration * call.attempt_u(rng.IVR_ABANDON_TIME)
+            return MenuResult(IVR_ABANDONED, hung_up_after, option, -1, correct, False)
         if call.attempt_u(rng.IVR_SELF_SERVICE) < self.self_service[option]:
             return MenuResult(IVR_SELF_SERVED, duration, option, -1, correct, False)
         others = self.other_queues[correct]
