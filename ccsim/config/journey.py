@@ -38,6 +38,10 @@ class CustomerBase(StrictModel):
     """
 
     size: int = Field(default=200_000, ge=1, description="Number of customers (persons).")
+    segment_sizes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Persons in particular segments (the rest of `size` is split by segment shares).",
+    )
     propensity: Distribution = Field(
         default_factory=lambda: Gamma(dist="gamma", mean=1.0, cv=1.5),
         description="Relative contact propensity of a customer (unitless; heavy right tail = frequent callers).",

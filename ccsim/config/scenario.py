@@ -250,6 +250,11 @@ class Scenario(StrictModel):
                     known("queue", queue_names, f"outcomes.groups.{group}.transfer.{target}", target)
             for segment in self.outcomes.segment_resolve_shift:
                 known("segment", list(self.segments), f"outcomes.segment_resolve_shift.{segment}", segment)
+        if self.customer_base is not None:
+            for segment, size in self.customer_base.segment_sizes.items():
+                known("segment", list(self.segments), f"customer_base.segment_sizes.{segment}", segment)
+                if size < 1:
+                    raise ValueError(f"customer_base.segment_sizes.{segment}: must be at least 1")
         for index, rule in enumerate(self.overflow):
             known("queue", queue_names, f"overflow.{index}.queue", rule.queue)
             known("group", list(self.groups), f"overflow.{index}.group", rule.group)

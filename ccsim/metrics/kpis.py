@@ -81,6 +81,54 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
         for measure in ("asa_s", "service_level", "abandon_rate"):
             kpis[f"{measure}_{key}"] = part[measure]
     kpis.update(_load_kpis(tables, warmup, scenario.horizon.interval))
+    kpis.update(journey_kpis(tables, warmup, ivr=scenario.ivr is not None))
+    return kpis
+
+
+def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float]:
+    """Callers' side: resolution, transfers, the menu, redials, difficult callers, stories and persons."""
+    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
+    stories = tables.stories[tables.stories["t_first"] >= warmup]
+    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    outcome = calls["outcome"].astype(object).to_numpy()
+    answered = calls["t_first_answer"].notna().to_numpy()
+    kpis: dict[str, float] = {}
+    first = calls[(calls["attempt"] == 1) & answered]
+    kpis["fcr"] = _ratio((first["outcome"].astype(object) == "resolved").sum(), len(first))
+    kpis["transfers_per_call"] = _ratio(calls["transfers"].sum(), answered.sum())
+    kpis["longest_transfer_chain"] = float(calls["transfers"].max()) if len(calls) else float("nan")
+    kpis["redial_share"] = _ratio((calls["trigger"].astype(object) != "fresh").sum(), len(calls))
+    kpis["misroute_rate"] = _ratio(calls["misrouted"].sum(), calls["first_queue"].notna().sum())
+    if ivr:
+        kpis["ivr_containment"] = _ratio((outcome == "self_served").sum(), len(calls))
+        kpis["ivr_abandon_rate"] = _ratio((outcome == "ivr_abandoned").sum(), len(calls))
+    talk = calls["talk_s"].to_numpy()
+    difficult = calls["difficult"].to_numpy()
+    kpis["difficult_share_calls"] = _ratio(difficult.sum(), len(calls))
+    kpis["difficult_share_talk"] = _ratio(talk[difficult].sum(), talk.sum())
+    kpis["abusive_share_calls"] = _ratio(calls["abusive"].sum(), len(calls))
+
+    story_outcome = stories["outcome"].astype(object)
+    resolved = stories[story_outcome == "resolved"]
+    kpis["stories"] = float(len(stories))
+    kpis["resolved_share"] = _ratio(len(resolved), len(stories))
+    kpis["lost_share"] = _ratio((story_outcome == "lost").sum(), len(stories))
+    kpis["open_share"] = _ratio((story_outcome == "open").sum(), len(stories))
+    kpis["attempts_per_resolution"] = float(resolved["attempts"].mean()) if len(resolved) else float("nan")
+    kpis["time_to_resolution_s"] = float(resolved["time_to_resolution_s"].mean()) if len(resolved) else float("nan")
+    kpis["effort_to_resolution_s"] = float(resolved["effort_s"].mean()) if len(resolved) else float("nan")
+    persons = stories.groupby("person_id").size()
+    kpis["persons"] = float(len(persons))
+    kpis["transfers_per_person"] = _ratio(stories["transfers"].sum(), len(persons))
+    kpis["repeat_person_share"] = _ratio((persons > 1).sum(), len(persons))
+
+    talk_outcome = legs["talk_outcome"].astype(object)
+    for name, part in legs[legs["outcome"].astype(object) == "answered"].groupby("group", observed=True):
+        key = metric_key(str(name))
+        part_outcome = talk_outcome.loc[part.index]
+        kpis[f"resolution_rate_{key}"] = _ratio((part_outcome == "resolved").sum(), len(part))
+        kpis[f"transfer_rate_{key}"] = _ratio(part_outcome.isin(["transfer_warm", "transfer_cold",
+                                                                  "misroute_transfer"]).sum(), len(part))
     return kpis
 
 

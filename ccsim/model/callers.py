@@ -34,7 +34,7 @@ IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3
 class Population:
     """Persons by segment with their contact propensities, and what persists across their contacts."""
 
-    def __init__(self, base: CustomerBase | None, shares: list[float], seed: int, replication: int):
+    def __init__(self, base: CustomerBase | None, segments: dict[str, float], seed: int, replication: int):
         self.enabled = base is not None
         self.frustration: dict[int, float] = {}
         self.flags: dict[int, int] = {}
@@ -44,7 +44,11 @@ class Population:
         if base is None:
             return
         generator = rng.stream(seed, replication, "population")
-        sizes = [max(1, round(base.size * share)) for share in shares]
+        fixed = base.segment_sizes
+        rest_share = sum(share for name, share in segments.items() if name not in fixed)
+        rest_size = max(base.size - sum(fixed.values()), 0)
+        sizes = [fixed[name] if name in fixed else max(1, round(rest_size * share / rest_share))
+                 for name, share in segments.items()]
         propensities = []
         offset = 0
         for size in sizes:

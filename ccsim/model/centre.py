@@ -118,7 +118,7 @@ class ContactCentre:
                 segment.difficult, segment.priority))
         self.segments[-1].upper = 1.0
 
-        self.population = Population(scenario.customer_base, [s.share for s in scenario.segments.values()],
+        self.population = Population(scenario.customer_base, {n: s.share for n, s in scenario.segments.items()},
                                      scenario.seed, replication)
         self.ivr = IvrMenu(scenario.ivr, queue_index) if scenario.ivr is not None and scenario.ivr.enabled else None
         self.outcomes = OutcomeModel(scenario.outcomes, [g.name for g in self.groups], list(scenario.segments),
