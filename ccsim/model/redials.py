@@ -55,11 +55,13 @@ class RedialModel:
         return self.when_open(now + delay(call.attempt_u(rng.REDIAL_DELAY)), call.attempt_u(rng.CALLBACK))
 
     def when_open(self, t: float, u: float) -> float:
-        """``t`` if the centre is open then, else the next opening plus a spread (beyond the horizon: ``t``)."""
+        """``t`` if the centre is open then, else the next opening plus a spread.
+
+        With no opening left in the horizon the attempt falls after it: the story stays open.
+        """
         slot = int(t // self.calendar.interval)
         if slot >= self.calendar.n_slots or self.calendar.open_mask[slot]:
             return t
         later = self._open_starts[self._open_starts > t]
-        if len(later) == 0:
-            return t
-        return float(later[0]) + self.spread * u
+        opening = float(later[0]) if len(later) else self.calendar.length
+        return opening + self.spread * u
