@@ -18,6 +18,7 @@ from ccsim.config.distributions import Distribution, constant
 from ccsim.config.journey import CustomerBase, Difficulty, Ivr, Outcomes, Overflow, Redials, Transfers
 from ccsim.config.schedule import OpenSpan, StepFunction
 from ccsim.config.types import Clock, Duration, Fraction, StrictModel
+from ccsim.config.workforce import Shift, Workforce
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ALLOWED_INTERVALS = (5 * 60, 10 * 60, 15 * 60, 20 * 60, 30 * 60, 60 * 60)
@@ -143,7 +144,7 @@ class Queue(StrictModel):
 
 
 class Staffing(StrictModel):
-    """Agents on duty: a headcount (constant or by time of day, optionally per weekday)."""
+    """Agents on duty: a headcount by time of day (net, on the phones), or named shifts with breaks."""
 
     headcount: StepFunction = Field(
         default=((0.0, 0.0),),
@@ -152,9 +153,15 @@ class Staffing(StrictModel):
     headcount_by_weekday: dict[Weekday, StepFunction] = Field(
         default_factory=dict, description="Headcount for particular weekdays, replacing headcount."
     )
+    shifts: list[Shift] = Field(default_factory=list, description="Named shifts (instead of a headcount).")
 
     @model_validator(mode="after")
     def _whole_agents(self) -> Staffing:
+        if self.shifts and (self.headcount != ((0.0, 0.0),) or self.headcount_by_weekday):
+            raise ValueError("give either shifts or a headcount, not both")
+        names = [shift.name for shift in self.shifts]
+        if len(set(names)) != len(names):
+            raise ValueError(f"shift names must be unique, got {names}")
         for steps in [self.headcount, *self.headcount_by_weekday.values()]:
             for _, value in steps:
                 if value != int(value):
@@ -205,6 +212,9 @@ class Scenario(StrictModel):
     redials: Redials | None = Field(default=None, description="Calling again after a failure (off: nobody does).")
     difficulty: Difficulty | None = Field(default=None, description="Difficult and abusive callers (off: none).")
     overflow: list[Overflow] = Field(default_factory=list, description="Overflow rules between queues and groups.")
+    workforce: Workforce | None = Field(
+        default=None, description="Agents as people: speed, strain, exhaustion, absence, attrition (off: none)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

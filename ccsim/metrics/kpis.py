@@ -82,7 +82,107 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
             kpis[f"{measure}_{key}"] = part[measure]
     kpis.update(_load_kpis(tables, warmup, scenario.horizon.interval))
     kpis.update(journey_kpis(tables, warmup, ivr=scenario.ivr is not None))
+    kpis.update(agent_load_kpis(tables, warmup))
+    if scenario.workforce is not None:
+        kpis.update(burnout_kpis(tables, scenario))
+    kpis.update(money_kpis(tables, scenario, kpis))
     return kpis
+
+
+def agent_load_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
+    """Shares of agents' time on duty, calls per hour, and (with a workforce) busy stretches and hostility."""
+    duty = tables.duty[tables.duty["t_start"] >= warmup]
+    on = duty[duty["kind"].astype(object) == "on_duty"]
+    duty_time = float((on["t_end"] - on["t_start"]).sum())
+    off_phone = duty[duty["kind"].astype(object) != "on_duty"]
+    breaks = float((off_phone["t_end"] - off_phone["t_start"]).sum())
+    legs = tables.legs[(tables.legs["t_enqueue"] >= warmup) & (tables.legs["agent_id"] >= 0)]
+    talk = float(legs["talk_s"].fillna(0).sum())
+    wrap = float(legs["wrap_s"].fillna(0).sum())
+    kpis = {
+        "talk_share": _ratio(talk, duty_time),
+        "wrap_share": _ratio(wrap, duty_time),
+        "break_share": _ratio(breaks, duty_time),
+        "idle_share": _ratio(max(duty_time - talk - wrap - breaks, 0.0), duty_time),
+        "calls_per_agent_hour": _ratio(float((legs["outcome"].astype(object) == "answered").sum()),
+                                       (duty_time - breaks) / 3600.0),
+    }
+    days = tables.agent_days
+    if len(days):
+        days = days[days["day"] * 86400.0 >= warmup]
+        working = days[days["status"].astype(object) == "working"]
+        kpis["longest_busy_stretch_s"] = float(working["longest_busy_s"].mean()) if len(working) else float("nan")
+        kpis["longest_busy_stretch_max_s"] = float(working["longest_busy_s"].max()) if len(working) else float("nan")
+        kpis["hostile_minutes_per_agent_day"] = (float(working["hostile_s"].mean()) / 60.0
+                                                 if len(working) else float("nan"))
+    return kpis
+
+
+def burnout_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
+    """Strain, burnout share, exhaustion, absence, attrition and shrinkage from the agent-days table."""
+    warmup = scenario.horizon.warmup
+    days = tables.agent_days
+    days = days[days["day"] * 86400.0 >= warmup]
+    status = days["status"].astype(object)
+    working = days[status == "working"]
+    duty = float(working["duty_s"].sum())
+    kpis: dict[str, float] = {
+        "stress_mean": _ratio(float((working["strain_mean"].fillna(0) * working["duty_s"]).sum()), duty),
+        "burnout_share": _ratio(float(working["above_threshold_s"].sum()), duty),
+    }
+    snapshots = tables.strain_intervals
+    snapshots = snapshots[snapshots["t_start"] >= warmup]
+    kpis["stress_p90"] = float(snapshots["strain_p90"].mean()) if len(snapshots) else float("nan")
+    last_day = days[days["day"] == days["day"].max()] if len(days) else days
+    exhaustion = last_day["exhaustion"].dropna()
+    kpis["exhaustion_mean"] = float(exhaustion.mean()) if len(exhaustion) else float("nan")
+    kpis["exhaustion_p90"] = float(exhaustion.quantile(0.9)) if len(exhaustion) else float("nan")
+    absent = status.isin(["sick", "stress_leave"])
+    available_days = status.isin(["working", "sick", "stress_leave"])
+    kpis["sick_days"] = float((status == "sick").sum())
+    kpis["stress_leave_days"] = float((status == "stress_leave").sum())
+    kpis["absence_rate"] = _ratio(float(absent.sum()), float(available_days.sum()))
+    kpis["leavers"] = float(days["resigned"].sum())
+    kpis["hires"] = float(days["hired"].sum())
+    horizon_days = scenario.horizon.days
+    filled = days[days["agent_id"] >= 0].groupby("day")["agent_id"].nunique()
+    headcount = float(filled.mean()) if len(filled) else 0.0
+    kpis["headcount_mean"] = headcount
+    counted_days = horizon_days - int(warmup // 86400)
+    kpis["attrition_annualised"] = _ratio(kpis["leavers"] * 365.0 / counted_days, headcount)
+    scheduled = float(days["scheduled_s"].sum())
+    breaks = tables.duty[(tables.duty["kind"].astype(object) != "on_duty") & (tables.duty["t_start"] >= warmup)]
+    planned_off = float((breaks["t_end"] - breaks["t_start"]).sum())
+    unavailable = float(days.loc[status.isin(["sick", "stress_leave", "training", "vacant"]), "scheduled_s"].sum())
+    kpis["shrinkage_planned"] = _ratio(planned_off, scheduled)
+    kpis["shrinkage_total"] = _ratio(planned_off + unavailable, scheduled)
+    return kpis
+
+
+def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) -> dict[str, float]:
+    """Costs of agent time and hiring; paid hours include sick leave and training when modelled."""
+    rates = {metric_key(name): group.hourly_cost for name, group in scenario.groups.items()}
+    money: dict[str, float] = {}
+    days = tables.agent_days
+    if len(days):
+        status = days["status"].astype(object)
+        paid = np.where(status == "working", np.maximum(days["duty_s"], days["scheduled_s"]),
+                        np.where(status.isin(["sick", "stress_leave", "training"]), days["scheduled_s"], 0.0))
+        frame = pd.DataFrame({"group": days["group"].astype(object).map(metric_key), "paid_h": paid / 3600.0,
+                              "training": status == "training"})
+        hours = frame.groupby("group")["paid_h"].sum()
+        training = frame[frame["training"]].groupby("group")["paid_h"].sum()
+        money["cost_agents"] = float(sum(hours.get(k, 0.0) * rate for k, rate in rates.items()))
+        money["cost_training"] = float(sum(training.get(k, 0.0) * rate for k, rate in rates.items()))
+        money["cost_hiring"] = kpis.get("hires", 0.0) * scenario.workforce.hiring.hire_cost
+        money["paid_hours"] = float(hours.sum())
+    else:
+        money["cost_agents"] = float(sum(kpis.get(f"agent_hours_{k}", 0.0) * rate for k, rate in rates.items()))
+        money["cost_training"] = 0.0
+        money["cost_hiring"] = 0.0
+        money["paid_hours"] = kpis.get("agent_hours", 0.0)
+    money["cost_total"] = money["cost_agents"] + money["cost_hiring"]
+    return money
 
 
 def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float]:

@@ -124,4 +124,39 @@ STORY_COLUMNS = (
 DUTY_COLUMNS = ("agent_id", "position", "group", "t_start", "t_end", "kind")
 DUTY_ON = 0
 DUTY_BREAK = 1
-DUTY_KINDS = ("on_duty", "break")
+DUTY_OFF_PHONE = 2
+DUTY_KINDS = ("on_duty", "break", "off_phone")
+
+# Status of an agent's rota position on a day.
+STATUS_OFF = 0  # not scheduled
+STATUS_WORKING = 1
+STATUS_SICK = 2
+STATUS_STRESS_LEAVE = 3
+STATUS_TRAINING = 4
+STATUS_VACANT = 5
+STATUSES = ("off", "working", "sick", "stress_leave", "training", "vacant")
+
+AGENT_DAY_COLUMNS = (
+    "agent_id",
+    "position",
+    "group",
+    "day",
+    "status",
+    "scheduled_s",
+    "duty_s",
+    "talk_s",
+    "wrap_s",
+    "break_s",
+    "calls",
+    "hostile_s",
+    "longest_busy_s",
+    "strain_mean",
+    "strain_end",
+    "above_threshold_s",
+    "exhaustion",
+    "speed",
+    "hired",
+    "resigned",
+)
+
+STRAIN_INTERVAL_COLUMNS = ("slot", "group", "agents", "strain_mean", "strain_p90", "strain_max")

@@ -13,6 +13,12 @@ Table meanings (all times in run seconds from 00:00 of day 0, durations in secon
 * ``intervals``: per planning interval and queue: offered, answered, abandoned, ASA, service levels.
 * ``group_intervals``: per planning interval and group: agents on duty, busy time, occupancy.
 * ``agents``: per agent: time on duty, talking, wrapping up, on breaks and idle; calls handled.
+* ``agent_days`` (with a ``workforce`` block): one row per rota seat per day: who filled it, their
+  status (working, sick, stress_leave, training, vacant, off), time on duty, talk, wrap-up, breaks,
+  calls, hostile (abusive) talk, longest busy stretch, mean strain on duty, time above the burnout
+  threshold, exhaustion at the end of the day, speed factor, hired and resigned flags.
+* ``strain_intervals`` (with a ``workforce`` block): strain of the agents on duty at the start of
+  each planning interval, per group: count, mean, 90th percentile, maximum.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ class RunTables:
     intervals: pd.DataFrame
     group_intervals: pd.DataFrame
     agents: pd.DataFrame
+    agent_days: pd.DataFrame
+    strain_intervals: pd.DataFrame
 
 
 def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -67,7 +75,34 @@ def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
     duty = _duty_table(records)
     intervals = _intervals_table(records, legs, scenario)
     group_intervals, agents = _agent_tables(records, legs, duty)
-    return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents)
+    agent_days = _agent_days_table(records)
+    strain_intervals = _strain_intervals_table(records)
+    return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
+                     strain_intervals)
+
+
+def _agent_days_table(records: RunRecords) -> pd.DataFrame:
+    days = _frame(records.agent_days, R.AGENT_DAY_COLUMNS)
+    for column in ("agent_id", "position", "day", "calls"):
+        days[column] = days[column].astype("int64")
+    for column in ("hired", "resigned"):
+        days[column] = days[column].astype(bool)
+    days["group"] = _labels(days["group"], records.group_names)
+    days["status"] = _labels(days["status"], R.STATUSES)
+    return days.sort_values(["day", "group", "position"], kind="stable").reset_index(drop=True)
+
+
+def _strain_intervals_table(records: RunRecords) -> pd.DataFrame:
+    frame = _frame(records.strain_intervals, R.STRAIN_INTERVAL_COLUMNS)
+    slot = frame["slot"].to_numpy().astype(int)
+    calendar = records.calendar
+    frame["slot"] = slot
+    frame.insert(0, "day", slot // calendar.slots_per_day)
+    frame.insert(2, "time", [units.format_clock((s % calendar.slots_per_day) * calendar.interval) for s in slot])
+    frame.insert(3, "t_start", slot * calendar.interval)
+    frame["group"] = _labels(frame["group"], records.group_names)
+    frame["agents"] = frame["agents"].astype("int64")
+    return frame
 
 
 def _calls_table(records: RunRecords) -> pd.DataFrame:

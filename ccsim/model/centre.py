@@ -23,7 +23,7 @@ from ccsim import rng
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
 from ccsim.model import arrivals as arrival_model
-from ccsim.model.agents import Agent
+from ccsim.model.agents import Agent, StrainModel
 from ccsim.model.calendar import Calendar
 from ccsim.model.callers import (
     DONE,
@@ -40,7 +40,8 @@ from ccsim.model.conversation import OutcomeModel
 from ccsim.model.ivr import IVR_ABANDONED, IVR_SELF_SERVED, IvrMenu
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
-from ccsim.model.staffing import DutySpan, headcount_grid, spans_from_grid
+from ccsim.model.staffing import build_positions
+from ccsim.model.workforce import Seat, WorkforceModel
 
 NAN = math.nan
 WARM_PRIORITY = 0
@@ -66,6 +67,8 @@ class RunRecords:
     calls: list[tuple]
     stories: list[tuple]
     duty: list[tuple]
+    agent_days: list[tuple]
+    strain_intervals: list[tuple]
     expected_arrivals: np.ndarray
     busyness: np.ndarray
     calendar: Calendar
@@ -136,20 +139,22 @@ class ContactCentre:
         self._day_times = np.empty(0)
         self._day_index = 0
         self._day = 0
-        self._agent_spans: list[tuple[Agent, list[DutySpan]]] = []
-        self._build_agents()
+        spec = scenario.workforce
+        self.strain = StrainModel(spec.stress) if spec is not None else None
+        self.strain_snapshots: list[tuple] = []
+        self.workforce = self._build_workforce()
 
     # ------------------------------------------------------------------ set-up
 
-    def _build_agents(self) -> None:
-        next_id = 0
+    def _build_workforce(self) -> WorkforceModel:
+        seats: list[Seat] = []
         for group, spec in zip(self.groups, self.scenario.groups.values()):
-            grid = headcount_grid(spec.staffing, self.calendar)
-            for position, spans in enumerate(spans_from_grid(grid, self.calendar)):
-                agent = Agent(next_id, position, group)
-                next_id += 1
+            for position in build_positions(spec.staffing, self.calendar):
+                agent = Agent(len(seats), position, group)
                 group.agents.append(agent)
-                self._agent_spans.append((agent, spans))
+                seats.append(Seat(group, position, agent))
+        return WorkforceModel(self.scenario.workforce, seats, self.strain, self.scenario.seed, self.replication,
+                              first_new_id=len(seats))
 
     def _at(self, delay: float, callback: Callable[[simpy.Event], None], value: object = None) -> None:
         self.env.timeout(delay, value).callbacks.append(callback)
@@ -160,9 +165,8 @@ class ContactCentre:
         """Simulate the whole horizon and return the records."""
         for day in range(self.calendar.days):
             self._at(day * 86400.0, self._on_day_start, day)
-        for agent, spans in self._agent_spans:
-            for span in spans:
-                self._at(span.start, self._on_duty_start, (agent, span))
+        if self.strain is not None:
+            self._at(0.0, self._on_slot_tick, 0)
         self.env.run(until=self.calendar.length)
         self._close_books()
         return RunRecords(
@@ -170,6 +174,8 @@ class ContactCentre:
             calls=self.calls,
             stories=self.stories,
             duty=self.duty,
+            agent_days=self.workforce.rows,
+            strain_intervals=self.strain_snapshots,
             expected_arrivals=self.expected,
             busyness=self.busyness,
             calendar=self.calendar,
@@ -184,6 +190,10 @@ class ContactCentre:
     def _on_day_start(self, event: simpy.Event) -> None:
         day = event.value
         self._day = day
+        if day > 0:
+            self.workforce.close_day(day - 1, self.env.now)
+        for agent, span in self.workforce.open_day(day):
+            self._at(span.start - self.env.now, self._on_duty_start, (agent, span))
         self._day_times = arrival_model.day_arrival_times(
             self.expected, self.calendar, day, float(self.busyness[day]), self.scenario.seed, self.replication
         )
@@ -325,8 +335,19 @@ class ContactCentre:
         else:
             talk = self.segments[call.story.segment].talk(call.u(rng.TALK))
             talk *= group.talk_factor * agent.speed * call.talk_factor
-            call.talk_outcome, call.target = self.outcomes.decide(call, group.index)
+            call.talk_outcome, call.target = self.outcomes.decide(call, group.index, agent.resolve_shift)
+        if self.strain is not None:
+            if agent.busy_since != agent.busy_since:  # NaN: a busy stretch starts now
+                agent.busy_since = now
+            self.strain.talk(agent, now, call, group.resilience)
+            if call.abusive:
+                self._at(talk * call.u(rng.ABUSE_ONSET), self._on_abuse, (agent, call))
         self._at(talk, self._on_talk_end, agent)
+
+    def _on_abuse(self, event: simpy.Event) -> None:
+        agent, call = event.value
+        if agent.call is call and call.state == TALKING:
+            self.strain.abuse(agent, self.env.now, agent.group.resilience)
 
     def _on_talk_end(self, event: simpy.Event) -> None:
         agent = event.value
@@ -359,6 +380,14 @@ class ContactCentre:
         else:
             self._end_attempt(call, R.CALL_UNRESOLVED, now, -1)
         busy_for = handover + wrap
+        if self.strain is not None:
+            talked = now - call.t_answer
+            agent.day_talk += talked
+            agent.day_wrap += busy_for
+            agent.day_calls += 1
+            if call.abusive:
+                agent.day_hostile += talked
+            self.strain.rest(agent, now, self.strain.tau_wrap)
         if busy_for > 0:
             self._at(busy_for, self._on_wrap_end, agent)
         else:
@@ -414,37 +443,56 @@ class ContactCentre:
     # ------------------------------------------------------------------ agents
 
     def _agent_free(self, agent: Agent) -> None:
+        """The agent has nothing in hand: go home, take a due break, answer the next caller, or wait."""
         agent.busy = False
         agent.call = None
+        now = self.env.now
         if agent.leave_after_call:
             self._go_off_duty(agent)
             return
-        call = next_call_for(agent.group, self.env.now)
+        if agent.break_pending is not None:
+            self._start_break(agent)
+            return
+        call = next_call_for(agent.group, now)
         if call is not None:
             self._answer(agent, call)
         elif agent.draining:
             self._go_off_duty(agent)
         else:
-            agent.idle_since = self.env.now
+            agent.idle_since = now
             agent.group.idle.append(agent)
+            if self.strain is not None:
+                self._end_busy_stretch(agent, now)
+                self.strain.rest(agent, now, self.strain.tau_idle)
+
+    def _end_busy_stretch(self, agent: Agent, now: float) -> None:
+        if agent.busy_since == agent.busy_since:
+            agent.day_longest_busy = max(agent.day_longest_busy, now - agent.busy_since)
+            agent.busy_since = math.nan
 
     def _on_duty_start(self, event: simpy.Event) -> None:
         agent, span = event.value
+        now = self.env.now
         self._at(span.end - span.start, self._on_duty_end, (agent, span))
+        for piece in span.breaks:
+            self._at(piece[0] - now, self._on_break_due, (agent, piece))
         agent.leave_after_call = False
         agent.draining = False
         if agent.on_duty:
             # Still finishing the last call of the previous span: the two spans join up.
             return
         agent.on_duty = True
-        agent.duty_start = self.env.now
+        agent.duty_start = now
+        if self.strain is not None:
+            agent.strain_t = now  # strain stayed frozen while off duty
+            self.strain.rest(agent, now, self.strain.tau_idle)
         self._agent_free(agent)
 
     def _on_duty_end(self, event: simpy.Event) -> None:
         agent, span = event.value
         if not agent.on_duty:
             return
-        if agent.busy:
+        if agent.busy or agent.on_break:
             if span.drain:
                 agent.draining = True
             else:
@@ -454,10 +502,59 @@ class ContactCentre:
         self._go_off_duty(agent)
 
     def _go_off_duty(self, agent: Agent) -> None:
+        now = self.env.now
         agent.on_duty = False
         agent.leave_after_call = False
         agent.draining = False
-        self.duty.append((agent.id, agent.position, agent.group.index, agent.duty_start, self.env.now, R.DUTY_ON))
+        agent.break_pending = None
+        self.duty.append((agent.id, agent.position.index, agent.group.index, agent.duty_start, now, R.DUTY_ON))
+        if self.strain is not None:
+            self._end_busy_stretch(agent, now)
+            agent.day_duty += now - agent.duty_start
+            self.strain.go_home(agent, now)
+
+    def _on_break_due(self, event: simpy.Event) -> None:
+        """A scheduled break (or off-phone block): now if idle, else as soon as the call in hand ends."""
+        agent, piece = event.value
+        if not agent.on_duty or agent.leave_after_call or agent.on_break:
+            return
+        agent.break_pending = piece
+        if not agent.busy:
+            agent.group.idle.remove(agent)
+            self._start_break(agent)
+
+    def _start_break(self, agent: Agent) -> None:
+        start, end, kind = agent.break_pending
+        agent.break_pending = None
+        agent.on_break = True
+        agent.break_start = self.env.now
+        if self.strain is not None:
+            self._end_busy_stretch(agent, self.env.now)
+            self.strain.rest(agent, self.env.now, self.strain.tau_break)
+        self._at(end - start, self._on_break_end, (agent, kind))
+
+    def _on_break_end(self, event: simpy.Event) -> None:
+        agent, kind = event.value
+        now = self.env.now
+        agent.on_break = False
+        self.duty.append((agent.id, agent.position.index, agent.group.index, agent.break_start, now, kind))
+        if self.strain is not None:
+            agent.day_break += now - agent.break_start
+        self._agent_free(agent)
+
+    def _on_slot_tick(self, event: simpy.Event) -> None:
+        """Snapshot of every on-duty agent's strain at the start of each planning interval."""
+        slot = event.value
+        now = self.env.now
+        for group in self.groups:
+            values = [self.strain.value(a, now) for a in group.agents if a.on_duty]
+            if values:
+                ordered = sorted(values)
+                p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+                self.strain_snapshots.append((slot, group.index, len(values), sum(values) / len(values), p90,
+                                              ordered[-1]))
+        if slot + 1 < self.calendar.n_slots:
+            self._at(self.calendar.interval, self._on_slot_tick, slot + 1)
 
     # ------------------------------------------------------------------ end of horizon
 
@@ -489,5 +586,10 @@ class ContactCentre:
             self._record_story(story)
         for group in self.groups:
             for agent in group.agents:
+                if agent.on_break:
+                    self.duty.append((agent.id, agent.position.index, group.index, agent.break_start, now,
+                                      R.DUTY_BREAK))
                 if agent.on_duty:
-                    self.duty.append((agent.id, agent.position, group.index, agent.duty_start, now, R.DUTY_ON))
+                    self.duty.append((agent.id, agent.position.index, group.index, agent.duty_start, now,
+                                      R.DUTY_ON))
+        self.workforce.close_day(self.calendar.days - 1, now)

@@ -69,7 +69,7 @@ class Group:
     """Agents with the same skills; ``serves`` is in priority order."""
 
     __slots__ = ("index", "name", "serves", "idle", "agents", "wrap", "talk_factor", "overflow_from",
-                 "hourly_cost")
+                 "hourly_cost", "resilience")
 
     def __init__(self, index: int, name: str, wrap: Callable[[float], float], talk_factor: float,
                  hourly_cost: float):
@@ -81,6 +81,7 @@ class Group:
         self.wrap = wrap
         self.talk_factor = talk_factor
         self.hourly_cost = hourly_cost
+        self.resilience = 0.0  # share of strain a group's training shields its agents from
         self.overflow_from: list[tuple[Queue, float]] = []
 
 

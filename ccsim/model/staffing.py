@@ -1,10 +1,18 @@
-"""From a group's staffing block to the duty spans of individual agent positions.
+"""From a group's staffing block to rota positions and their duty spans, day by day.
 
-A *position* is a seat in a group's rota; an agent (a person) fills it. With a headcount per
-interval, position ``j`` is on duty in every slot whose headcount exceeds ``j``, so raising the
-headcount brings positions on in order and lowering it sends the highest positions off first.
-Runs of consecutive on-duty slots merge into one span, also across midnight. Headcount outside
-opening hours is ignored: nobody is on the phones while the centre is closed.
+A *position* is a seat in a group's rota; an agent (a person) fills it, and when the agent leaves a
+new hire fills it later. Two forms of staffing:
+
+* **Headcount by time of day**: position ``j`` is on duty in every slot whose headcount exceeds
+  ``j``, so raising the headcount brings positions on in order and lowering it sends the highest
+  positions off first. Consecutive slots merge into one span (also across midnight). The headcount
+  is net (agents on the phones): there are no breaks.
+* **Named shifts**: each shift type has positions working its weekdays, with breaks staggered
+  across agents (by the golden-ratio sequence, so any number of agents spreads evenly) and an
+  optional off-phone block for training or coaching.
+
+Staffing applies only while the centre is open. A span ending at closing time *drains*: the agent
+answers the callers still waiting before going home.
 """
 
 from __future__ import annotations
@@ -13,23 +21,35 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ccsim import units
 from ccsim.config.scenario import Staffing, weekday_name
+from ccsim.config.workforce import Shift
+from ccsim.metrics import records as R
 from ccsim.model.calendar import Calendar, step_at_slot_starts
+
+GOLDEN_FRACTION = 0.6180339887498949
 
 
 @dataclass(frozen=True)
 class DutySpan:
-    """One continuous stretch on duty, in run seconds.
-
-    ``drain``: the span ends when the centre closes, so the agent keeps answering callers
-    already waiting (and never new ones, as none arrive) before going home.
-    ``breaks``: (start, end) pairs off the phones inside the span.
-    """
+    """One continuous stretch on duty, in run seconds, with its breaks (start, end, kind)."""
 
     start: float
     end: float
     drain: bool = False
-    breaks: tuple[tuple[float, float], ...] = field(default=())
+    breaks: tuple[tuple[float, float, int], ...] = field(default=())
+
+
+@dataclass
+class Position:
+    """A seat in a group's rota and its duty spans by day (the day a span starts)."""
+
+    index: int
+    shift: str
+    spans: dict[int, list[DutySpan]] = field(default_factory=dict)
+
+    def scheduled_seconds(self, day: int) -> float:
+        return sum(span.end - span.start for span in self.spans.get(day, []))
 
 
 def headcount_grid(staffing: Staffing, calendar: Calendar) -> np.ndarray:
@@ -42,16 +62,61 @@ def headcount_grid(staffing: Staffing, calendar: Calendar) -> np.ndarray:
     return np.where(calendar.open_mask, grid, 0)
 
 
-def spans_from_grid(grid: np.ndarray, calendar: Calendar) -> list[list[DutySpan]]:
-    """Duty spans of each position (index = position number) for a headcount grid."""
+def positions_from_grid(grid: np.ndarray, calendar: Calendar) -> list[Position]:
+    """Positions (index = rota order) and their spans for a headcount grid."""
     closing = calendar.closing_times()
-    positions: list[list[DutySpan]] = []
-    for position in range(int(grid.max(initial=0))):
-        on = grid > position
+    positions: list[Position] = []
+    for index in range(int(grid.max(initial=0))):
+        position = Position(index, "headcount")
+        on = grid > index
         edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(int), [0]))))
-        spans = []
         for first, last in zip(edges[0::2], edges[1::2]):
-            start, end = first * calendar.interval, last * calendar.interval
-            spans.append(DutySpan(float(start), float(end), drain=float(end) in closing))
-        positions.append(spans)
+            start, end = float(first * calendar.interval), float(last * calendar.interval)
+            day = int(start // units.DAY)
+            position.spans.setdefault(day, []).append(DutySpan(start, end, drain=end in closing))
+        positions.append(position)
     return positions
+
+
+def breaks_for(shift: Shift, index: int, start: float) -> tuple[tuple[float, float, int], ...]:
+    """Breaks of the ``index``-th agent of a shift starting at ``start`` (run seconds)."""
+    offset = round(shift.break_stagger * ((index * GOLDEN_FRACTION) % 1.0) / 60.0) * 60.0
+    breaks = [(start + b.after + offset, start + b.after + offset + b.length, R.DUTY_BREAK) for b in shift.breaks]
+    if shift.off_phone > 0:
+        block = shift.off_phone * shift.length
+        room = max(shift.length - 2 * units.HOUR - block, 0.0)
+        begin = start + min(units.HOUR, shift.length / 4) + room * ((index * GOLDEN_FRACTION + 0.5) % 1.0)
+        for b_start, b_end, _ in sorted(breaks):
+            if begin < b_end and begin + block > b_start:
+                begin = b_end  # step past a break it would overlap
+        end = min(begin + block, start + shift.length)
+        if end > begin:
+            breaks.append((begin, end, R.DUTY_OFF_PHONE))
+    return tuple(sorted(breaks))
+
+
+def positions_from_shifts(shifts: list[Shift], calendar: Calendar) -> list[Position]:
+    """Positions of every shift type, with their spans on each open day of the horizon."""
+    closing = calendar.closing_times()
+    positions: list[Position] = []
+    for shift in shifts:
+        most = max(shift.count_on(day) for day in shift.weekdays)
+        for index in range(most):
+            position = Position(len(positions), shift.name)
+            for day in range(calendar.days):
+                weekday = weekday_name(int(calendar.weekday[day]))
+                if index >= shift.count_on(weekday) or not calendar.open_mask[calendar.day_slots(day)].any():
+                    continue
+                start = day * units.DAY + shift.start
+                end = start + shift.length
+                span = DutySpan(start, end, drain=end in closing, breaks=breaks_for(shift, index, start))
+                position.spans[day] = [span]
+            positions.append(position)
+    return positions
+
+
+def build_positions(staffing: Staffing, calendar: Calendar) -> list[Position]:
+    """The rota positions of one group."""
+    if staffing.shifts:
+        return positions_from_shifts(staffing.shifts, calendar)
+    return positions_from_grid(headcount_grid(staffing, calendar), calendar)

@@ -1,0 +1,131 @@
+"""`ccsim compare` and `ccsim report`: policies side by side, and the HTML report from saved results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, user_errors
+from ccsim.config.load import load_scenario
+from ccsim.experiments.compare import Comparison, compare, unique_labels, write_comparison
+from ccsim.experiments.runner import Interrupted, default_jobs
+from ccsim.report import HEADLINE_KPIS, format_difference, format_interval, format_value, judgement, kpi_info
+
+_STYLE = {"better": "bold green", "worse": "bold red", "changed": "bold blue", "": "dim"}
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    """Headline KPIs: the baseline, then each variant's value and its paired difference with a mark."""
+    table = Table(title=f"{len(comparison.variants)} variant(s) against {comparison.baseline.label}: "
+                        f"{comparison.replications} replication(s), common random numbers",
+                  title_justify="left", show_edge=False, header_style="bold")
+    table.add_column("measure")
+    table.add_column("unit")
+    table.add_column(comparison.baseline.label, justify="right")
+    for run in comparison.variants:
+        table.add_column(run.label, justify="right")
+        table.add_column("Δ (95% interval)", justify="right")
+    present = [k for k in HEADLINE_KPIS if any(k in run.estimates for run in comparison.runs)]
+    for name in present:
+        info = kpi_info(name)
+        base = comparison.baseline.estimates.get(name)
+        cells: list[str | Text] = [info.label, info.unit, format_value(base.mean if base else None, info)]
+        for run in comparison.variants:
+            value = run.estimates.get(name)
+            cells.append(format_value(value.mean if value else None, info))
+            diff = comparison.differences[run.label].get(name)
+            if diff is None:
+                cells.append("–")
+                continue
+            paired = diff.paired
+            mark = ("▲" if (paired.mean or 0) > 0 else "▼") if paired.excludes_zero and paired.mean else " "
+            verdict = judgement(paired.mean, paired.excludes_zero, info)
+            interval = format_interval(paired.ci_low, paired.ci_high, info, signed=True)
+            cells.append(Text(f"{format_difference(paired.mean, info)} ({interval}) {mark}", style=_STYLE[verdict]))
+        table.add_row(*cells)
+    return table
+
+
+def _marks_legend() -> str:
+    return ("▲/▼: the 95 % interval of the paired difference excludes zero; green better, red worse, "
+            "blue changed (no preferred direction). Shares in %, differences in percentage points.")
+
+
+@app.command(name="compare")
+def compare_command(
+    scenario_files: list[Path] = typer.Argument(..., help="BASELINE.yaml then one or more VARIANT.yaml files."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the results, comparison and report."),
+    replications: int | None = typer.Option(None, "--replications", "-r", min=1,
+                                            help="Replications per scenario (default: the baseline's)."),
+    sets: list[str] = typer.Option([], "--set", help="Override a value in every scenario: dotted.path=value."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0 = all cores)."),
+    tables: bool = typer.Option(True, "--tables/--no-tables", help="Write the per-call tables (needed for "
+                                "the charts by time of day)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a non-empty folder."),
+) -> None:
+    """Run BASELINE and VARIANTS with the same random numbers; paired differences, tables and an HTML report."""
+    with user_errors():
+        if len(scenario_files) < 2:
+            raise UserError("compare needs a baseline and at least one variant: ccsim compare BASELINE.yaml "
+                            "VARIANT.yaml [...] --out DIR")
+        loaded = [load_scenario(path, sets) for path in scenario_files]
+        scenarios = [item.scenario for item in loaded]
+        labels = unique_labels([s.name for s in scenarios], [path.stem for path in scenario_files])
+        baseline = scenarios[0]
+        count = replications or baseline.replications
+        prepare_output(out, overwrite)
+        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        started = time.perf_counter()
+        with progress_bar() as progress:
+            tasks = {label: progress.add_task(label, total=count) for label in labels}
+            try:
+                comparison = compare(baseline, scenarios[1:], count, jobs=jobs or default_jobs(),
+                                     on_done=lambda label, _: progress.advance(tasks[label]), keep_tables=tables,
+                                     labels=labels)
+            except Interrupted as stop:
+                errors.print(f"interrupted after {len(stop.results)} replication(s); nothing written "
+                             "(a comparison needs every scenario's replications)")
+                raise typer.Exit(130) from None
+        provenance = {
+            "command": " ".join(["ccsim", *sys.argv[1:]]),
+            "sources": [source for item in loaded for source in item.sources],
+            "seed": baseline.seed,
+            "replications_requested": count,
+            "replications_done": list(range(count)),
+            "interrupted": False,
+            "started": started_at,
+            "wall_s": round(time.perf_counter() - started, 3),
+        }
+        report = write_comparison(out, comparison, provenance, write_tables=tables)
+        console.print(comparison_table(comparison))
+        console.print(_marks_legend(), style="dim", highlight=False)
+        console.print(f"results in {out}/, report {report} ({elapsed(started)})", highlight=False)
+
+
+@app.command(name="report")
+def report_command(
+    results: list[Path] = typer.Argument(..., help="A comparison folder, or results folders (the first is the "
+                                                   "baseline)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="HTML file to write (default: "
+                                                              "report.html in the first folder)."),
+) -> None:
+    """Rebuild the HTML report from saved results, without simulating again."""
+    from ccsim.report.build import ReportError, write_report  # plotly is heavy: load it only for reports
+
+    with user_errors():
+        if out is not None and out.is_dir():
+            raise UserError(f"--out {out}: is a folder; give the HTML file to write")
+        started = time.perf_counter()
+        try:
+            path = write_report(results, out)
+        except ReportError as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            raise UserError(f"cannot write the report: {exc}") from None
+        console.print(f"report {path} ({elapsed(started)})", highlight=False)

@@ -1,0 +1,826 @@
+"""Build the HTML report from saved results: one results folder, several, or a comparison folder.
+
+Inputs are what ``ccsim run`` and ``ccsim compare`` write (see :mod:`ccsim.experiments.results`
+and :mod:`ccsim.experiments.compare`), so a report can be rebuilt at any time without simulating
+again. The first scenario is the baseline. Differences to it are paired replication by
+replication when the scenarios share a seed (common random numbers, as ``ccsim compare`` runs
+them), and unpaired (Welch) otherwise; the page says which.
+
+Tables are optional: a run with ``--no-tables`` has only KPIs, and the report then shows the
+KPI tables and bar charts and says which charts need the tables. Measures that newer versions
+of the simulator add (agent strain, absence, attrition, costs, revenue) appear when present and
+are skipped silently when not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import yaml
+
+from ccsim.experiments.compare import COMPARISON_FILE, REPORT_FILE, paired_differences, unique_labels
+from ccsim.experiments.results import SavedRun, atomic_write, read_results
+from ccsim.metrics.kpis import metric_key
+from ccsim.metrics.stats import Estimate, estimate, unpaired_difference
+from ccsim.report import HEADLINE_KPIS, kpi_info
+from ccsim.report import figures as F
+from ccsim.report import page as P
+
+ALL_QUEUES = "All queues"
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LEGAL_NOTE = (
+    "Charging existing customers more than the basic rate to call about a contract they already have is "
+    "unlawful in the EU (Consumer Rights Directive 2011/83/EU, art. 21; CJEU case C-568/15, 2 March 2017) "
+    "and in the UK (Consumer Contracts Regulations 2013, reg. 41; FCA PS15/19 for financial services). "
+    "Read the results of {names} as a what-if, not as an option to adopt."
+)
+CALLER_KPIS = ["fcr", "attempts_per_resolution", "transfers_per_call", "redial_share", "difficult_share_calls",
+               "lost_share"]
+BURNOUT_KPIS = ["stress_mean", "stress_p90", "burnout_share", "exhaustion_mean", "sick_days", "absence_rate",
+                "leavers", "attrition_annualised", "hires"]
+COST_COMPONENTS = ["cost_agents", "cost_training", "cost_hiring", "cost_telephony"]
+MONEY_KPIS = ["cost_total", "revenue", "callers_lost"]
+TRIGGER_LABELS = {"fresh": "new problem", "after_abandoned": "again after hanging up in the queue",
+                  "after_ivr_abandoned": "again after hanging up in the menu",
+                  "after_unresolved": "again: not resolved", "after_lost": "again after a lost call"}
+
+
+class ReportError(ValueError):
+    """Saved results that cannot make a report (not a results folder, unreadable files)."""
+
+
+@dataclass
+class Loaded:
+    """A saved scenario as the report uses it."""
+
+    label: str
+    run: SavedRun
+    colour: str = ""
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return self.run.scenario
+
+    @property
+    def warmup(self) -> float:
+        return float(self.doc.get("horizon", {}).get("warmup", 0.0) or 0.0)
+
+    def estimates(self) -> dict[str, Estimate]:
+        return {name: Estimate(**{k: m.get(k) for k in ("mean", "se", "ci_low", "ci_high", "n")})
+                for name, m in self.run.summary.get("metrics", {}).items()}
+
+    def per_replication(self) -> pd.DataFrame:
+        frame = self.run.replications
+        return frame.set_index("replication").sort_index() if "replication" in frame.columns else frame
+
+    def read_table(self, name: str, columns: Sequence[str]) -> pd.DataFrame | None:
+        """The columns of a saved table that exist (None when the table was not saved)."""
+        path = self.run.path / "tables" / f"{name}.parquet"
+        if not path.exists():
+            return None
+        available = set(pq.read_schema(path).names)
+        frame = pd.read_parquet(path, columns=[c for c in columns if c in available])
+        return frame if len(frame) else None
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load(paths: Sequence[Path]) -> tuple[list[Loaded], dict[str, Any] | None]:
+    """Read a comparison folder or results folders (the first is the baseline)."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise ReportError("no results folder given")
+    for path in paths:
+        if not path.exists():
+            raise ReportError(f"{path}: no such folder")
+        if not path.is_dir():
+            raise ReportError(f"{path}: not a folder (give a results folder or a comparison folder)")
+    if len(paths) == 1 and (paths[0] / COMPARISON_FILE).exists():
+        return _load_comparison(paths[0])
+    runs = []
+    for path in paths:
+        if (path / COMPARISON_FILE).exists():
+            raise ReportError(f"{path}: a comparison folder; give it alone to rebuild its report")
+        runs.append(_read(path))
+    names = [str(r.summary.get("scenario") or r.scenario.get("name") or r.path.name) for r in runs]
+    labels = unique_labels(names, [r.path.name for r in runs])
+    return [Loaded(label, run) for label, run in zip(labels, runs)], None
+
+
+def _read(path: Path) -> SavedRun:
+    try:
+        return read_results(path)
+    except FileNotFoundError as exc:
+        raise ReportError(str(exc)) from None
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise ReportError(f"{path}: cannot read results ({exc})") from None
+
+
+def _load_comparison(path: Path) -> tuple[list[Loaded], dict[str, Any]]:
+    try:
+        document = json.loads((path / COMPARISON_FILE).read_text())
+        scenarios = document["scenarios"]
+        entries = [(str(s["label"]), str(s["folder"])) for s in scenarios]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ReportError(f"{path / COMPARISON_FILE}: unreadable comparison file ({exc})") from None
+    loaded = []
+    for label, folder in entries:
+        # Folder names come from a file a user could edit: never follow one out of the comparison.
+        if Path(folder).name != folder or folder in ("", ".", ".."):
+            raise ReportError(f"{path / COMPARISON_FILE}: invalid folder name {folder!r}")
+        loaded.append(Loaded(label, _read(path / folder)))
+    return loaded, document
+
+
+# --- statistics over replications ---------------------------------------------------------------
+
+
+def bands(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """Mean and 95 % t-interval of ``value`` over replications for each combination of ``keys``."""
+    rows = []
+    for key, values in frame.groupby(keys, sort=False, observed=True)[value]:
+        est = estimate(values.to_numpy(dtype=float))
+        rows.append((*(key if isinstance(key, tuple) else (key,)), est.mean, est.ci_low, est.ci_high, est.n))
+    result = pd.DataFrame(rows, columns=[*keys, "mean", "ci_low", "ci_high", "n"])
+    for column in ("mean", "ci_low", "ci_high"):
+        result[column] = result[column].astype(float)
+    return result
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return (numerator / denominator.where(denominator > 0)).astype(float)
+
+
+def _concat(loaded: Sequence[Loaded], table: str, columns: Sequence[str],
+            time_column: str | None = "t_start") -> tuple[pd.DataFrame, list[str]]:
+    """A table over all scenarios (column ``scenario``) after each one's warm-up; and who lacks it."""
+    frames, missing = [], []
+    for item in loaded:
+        frame = item.read_table(table, columns)
+        if frame is None:
+            missing.append(item.label)
+            continue
+        if time_column and time_column in frame.columns and item.warmup > 0:
+            frame = frame[frame[time_column] >= item.warmup]
+        frames.append(frame.assign(scenario=item.label))
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), missing
+
+
+def queue_measures(intervals: pd.DataFrame) -> pd.DataFrame:
+    """ASA, service level and abandonment per scenario, replication, queue (and all queues), time of day.
+
+    Pooled over the days from counts (not averaged over per-day ratios), so a quiet Saturday
+    half hour weighs as little as its calls.
+    """
+    frame = intervals.assign(
+        wait_total=intervals["asa_s"].fillna(0.0) * intervals["answered"],
+        closed=intervals["answered"] + intervals["abandoned"],
+        queue=intervals["queue"].astype(str),
+    )
+    sums = ["answered", "abandoned", "closed", "answered_within_threshold", "wait_total", "offered"]
+    per_queue = frame.groupby(["scenario", "replication", "queue", "time"], observed=True)[sums].sum().reset_index()
+    pooled = frame.groupby(["scenario", "replication", "time"], observed=True)[sums].sum().reset_index()
+    pooled["queue"] = ALL_QUEUES
+    both = pd.concat([pooled, per_queue], ignore_index=True) if frame["queue"].nunique() > 1 else pooled
+    both["asa_s"] = _ratio(both["wait_total"], both["answered"])
+    both["service_level"] = _ratio(both["answered_within_threshold"], both["closed"])
+    both["abandon_rate"] = _ratio(both["abandoned"], both["closed"])
+    return both
+
+
+def day_measures(intervals: pd.DataFrame) -> pd.DataFrame:
+    """ASA and service level per scenario, replication and day, over all queues."""
+    frame = intervals.assign(wait_total=intervals["asa_s"].fillna(0.0) * intervals["answered"],
+                             closed=intervals["answered"] + intervals["abandoned"])
+    sums = frame.groupby(["scenario", "replication", "day"], observed=True)[
+        ["answered", "closed", "answered_within_threshold", "wait_total"]].sum().reset_index()
+    sums["asa_s"] = _ratio(sums["wait_total"], sums["answered"])
+    sums["service_level"] = _ratio(sums["answered_within_threshold"], sums["closed"])
+    return sums
+
+
+def group_measures(group_intervals: pd.DataFrame) -> pd.DataFrame:
+    """Occupancy, agents on duty (and required) per scenario, replication, group, time of day."""
+    frame = group_intervals.assign(group=group_intervals["group"].astype(str))
+    keys = ["scenario", "replication", "group", "time"]
+    grouped = frame.groupby(keys, observed=True)
+    result = grouped[["busy_s", "available_s"]].sum()
+    result["agents_on_duty"] = grouped["agents_on_duty"].mean()
+    if "required" in frame.columns:
+        result["required"] = grouped["required"].mean()
+    result = result.reset_index()
+    result["occupancy"] = _ratio(result["busy_s"], result["available_s"])
+    return result
+
+
+def wait_survival(legs: pd.DataFrame, points: int = 121) -> pd.DataFrame:
+    """Share of ended queue visits (answered or abandoned) that waited longer than t, per replication.
+
+    The t grid runs from 0 to a round number above the 99th percentile of all waits, so the
+    curves use the width of the chart for the part of the distribution that matters.
+    """
+    ended = legs[legs["outcome"].astype(str).isin(["answered", "abandoned"])]
+    waits = ended["wait_s"].to_numpy(dtype=float)
+    if not len(waits):
+        return pd.DataFrame(columns=["scenario", "replication", "wait_s", "share"])
+    top = max(60.0, float(np.nanpercentile(waits, 99)))
+    step = 30.0 if top <= 600 else 60.0 if top <= 1800 else 300.0
+    grid = np.linspace(0.0, math.ceil(top / step) * step, points)
+    parts = []
+    for (scenario, replication), part in ended.groupby(["scenario", "replication"], sort=False):
+        ordered = np.sort(part["wait_s"].to_numpy(dtype=float))
+        share = 1.0 - np.searchsorted(ordered, grid, side="right") / len(ordered)
+        parts.append(pd.DataFrame({"scenario": scenario, "replication": replication, "wait_s": grid, "share": share}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def attempts_shares(stories: pd.DataFrame, cap: int = 5) -> pd.DataFrame:
+    """Share of resolved problems by the attempt that resolved them (1, 2, ..., ``cap``+), per replication."""
+    resolved = stories[stories["outcome"].astype(str) == "resolved"]
+    attempts = resolved["attempts"].clip(upper=cap).astype(int)
+    labels = {k: str(k) for k in range(1, cap)} | {cap: f"{cap}+"}
+    counts = resolved.assign(attempts=attempts.map(labels)).groupby(
+        ["scenario", "replication", "attempts"], observed=True).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(labels.values()), fill_value=0)
+    shares = counts.div(counts.sum(axis=1).where(lambda s: s > 0), axis=0)
+    return shares.stack().rename("share").reset_index()
+
+
+def trigger_shares(calls: pd.DataFrame) -> pd.DataFrame:
+    """Mean share of calls by why they happened (a new problem, or calling again after ...)."""
+    counts = calls.assign(trigger=calls["trigger"].astype(str)).groupby(
+        ["scenario", "replication", "trigger"], observed=True).size().unstack(fill_value=0)
+    shares = counts.div(counts.sum(axis=1), axis=0).stack().rename("share").reset_index()
+    return shares.groupby(["scenario", "trigger"], sort=False)["share"].mean().reset_index()
+
+
+def agent_day_measures(agent_days: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario, replication and day: strain, share above threshold, absence, vacancies, exhaustion."""
+    frame = agent_days.assign(status=agent_days["status"].astype(str))
+    working = frame["status"] == "working"
+    rostered = ~frame["status"].isin(["off", "vacant"])
+    frame = frame.assign(
+        working=working.astype(float),
+        rostered=rostered.astype(float),
+        absent=frame["status"].isin(["sick", "stress_leave"]).astype(float),
+        vacant=(frame["status"] == "vacant").astype(float),
+        strain_working=frame.get("strain_mean", pd.Series(np.nan, index=frame.index)).where(working),
+        above=(frame.get("above_threshold_s", pd.Series(0.0, index=frame.index)) > 0).where(working).astype(float),
+        exhaustion_present=frame.get("exhaustion", pd.Series(np.nan, index=frame.index)).where(frame["status"] != "vacant"),
+    )
+    grouped = frame.groupby(["scenario", "replication", "day"], observed=True)
+    result = grouped[["working", "rostered", "absent", "vacant"]].sum()
+    result["strain"] = grouped["strain_working"].mean()
+    result["above_share"] = grouped["above"].mean()
+    result["exhaustion"] = grouped["exhaustion_present"].mean()
+    result = result.reset_index()
+    result["absent_share"] = _ratio(result["absent"], result["rostered"])
+    return result
+
+
+def strain_by_time(strain: pd.DataFrame) -> pd.DataFrame:
+    """Mean strain of agents on duty per scenario, replication, group and time of day (weighted by agents)."""
+    frame = strain.assign(group=strain["group"].astype(str),
+                          weighted=strain["strain_mean"] * strain["agents"])
+    sums = frame.groupby(["scenario", "replication", "group", "time"], observed=True)[["weighted", "agents"]].sum()
+    sums = sums.reset_index()
+    sums["strain"] = _ratio(sums["weighted"], sums["agents"])
+    return sums
+
+
+# --- scenario documents ------------------------------------------------------------------------
+
+_MISSING = object()
+_IGNORED_PATHS = {"name", "description"}
+
+
+def flatten(document: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    """Nested mappings (and lists of mappings) as ``{path: leaf value}``; lists of plain values stay whole."""
+    if isinstance(document, dict) and document:
+        flat: dict[tuple[str, ...], Any] = {}
+        for key, value in document.items():
+            flat.update(flatten(value, (*prefix, str(key))))
+        return flat
+    if isinstance(document, list) and document and any(isinstance(v, (dict, list)) for v in document):
+        flat = {}
+        for index, value in enumerate(document):
+            flat.update(flatten(value, (*prefix, str(index))))
+        return flat
+    return {prefix: document}
+
+
+def show_value(value: Any, limit: int = 160) -> str:
+    """A scenario value as short readable text (YAML flow style for lists and mappings)."""
+    if value is _MISSING:
+        return "(not set)"
+    if isinstance(value, str):
+        shown = value
+    elif isinstance(value, (dict, list)):
+        shown = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip()
+    else:
+        shown = json.dumps(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def document_changes(baseline: dict[str, Any], variant: dict[str, Any]) -> list[P.Change]:
+    """Every setting of ``variant`` that differs from ``baseline``, as dotted paths (old -> new)."""
+    old, new = flatten(baseline), flatten(variant)
+    paths = list(dict.fromkeys([*new, *old]))
+    changes = []
+    for path in paths:
+        if ".".join(path) in _IGNORED_PATHS:
+            continue
+        before, after = old.get(path, _MISSING), new.get(path, _MISSING)
+        if before == after and type(before) is type(after):
+            continue
+        # An empty block on one side and its filled-in keys on the other: the keys say it all.
+        empty_here = before in ({}, []) and after is _MISSING and any(p[: len(path)] == path for p in new)
+        empty_there = after in ({}, []) and before is _MISSING and any(p[: len(path)] == path for p in old)
+        if empty_here or empty_there:
+            continue
+        changes.append(P.Change(".".join(path), show_value(before), show_value(after)))
+    return changes
+
+
+def paid_line_enabled(document: dict[str, Any]) -> bool:
+    """True when the scenario charges callers a premium rate (``policies.paid_line`` switched on)."""
+    policies = document.get("policies")
+    if not isinstance(policies, dict):
+        return False
+    paid = policies.get("paid_line")
+    if not paid:
+        return False
+    return not (isinstance(paid, dict) and paid.get("enabled", True) is False)
+
+
+def day_labels(document: dict[str, Any], days: Sequence[int]) -> dict[int, str]:
+    """Day numbers of the run -> "Mon 5 Jan" (from the horizon's start date)."""
+    start = document.get("horizon", {}).get("start_date")
+    try:
+        first = dt.date.fromisoformat(str(start))
+    except ValueError:
+        return {int(d): f"day {int(d) + 1}" for d in days}
+    labels = {}
+    for day in days:
+        date = first + dt.timedelta(days=int(day))
+        labels[int(day)] = f"{WEEKDAY_NAMES[date.weekday()]} {date.day} {date.strftime('%b')}"
+    return labels
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+class ReportBuilder:
+    """Assembles the page for a baseline (first) and its variants."""
+
+    def __init__(self, loaded: list[Loaded], comparison: dict[str, Any] | None = None):
+        self.loaded = loaded
+        self.comparison = comparison
+        self.colours = F.scenario_colours([item.label for item in loaded])
+        for item in loaded:
+            item.colour = self.colours[item.label]
+        self.baseline = loaded[0]
+        self.variants = loaded[1:]
+        self.estimates = {item.label: item.estimates() for item in loaded}
+        self.frames = {item.label: item.per_replication() for item in loaded}
+        self.paired = self._pairable()
+        self.differences = self._differences()
+        self.intervals, self.intervals_missing = _concat(
+            loaded, "intervals", ["replication", "day", "time", "t_start", "queue", "offered", "answered",
+                                  "abandoned", "answered_within_threshold", "asa_s"])
+
+    # statistics
+
+    def _pairable(self) -> bool:
+        if self.comparison is not None:
+            return True
+        seeds = {item.doc.get("seed") for item in self.loaded}
+        base = set(self.frames[self.baseline.label].index)
+        return len(seeds) == 1 and all(base & set(self.frames[v.label].index) for v in self.variants)
+
+    def _differences(self) -> dict[str, dict[str, Estimate]]:
+        base = self.frames[self.baseline.label]
+        result = {}
+        for variant in self.variants:
+            frame = self.frames[variant.label]
+            if self.paired:
+                result[variant.label] = {k: d.paired for k, d in paired_differences(base, frame).items()}
+            else:
+                result[variant.label] = {
+                    k: unpaired_difference(frame[k].to_numpy(dtype=float), base[k].to_numpy(dtype=float))
+                    for k in base.columns if k in frame.columns
+                }
+        return result
+
+    def kpi_names(self) -> list[str]:
+        names: list[str] = []
+        for item in self.loaded:
+            names.extend(k for k in self.estimates[item.label] if k not in names)
+        return names
+
+    def kpi_rows(self, names: Sequence[str]) -> list[P.KpiRow]:
+        rows = []
+        for name in names:
+            values = [self.estimates[item.label].get(name) for item in self.loaded]
+            diffs = [self.differences[v.label].get(name) for v in self.variants]
+            rows.append(P.KpiRow(kpi_info(name), values, diffs))
+        return rows
+
+    def kpi_frame(self, names: Sequence[str]) -> pd.DataFrame:
+        rows = []
+        for item in self.loaded:
+            for name in names:
+                est = self.estimates[item.label].get(name)
+                if est is not None and est.mean is not None:
+                    rows.append({"scenario": item.label, "kpi": name, "mean": est.mean,
+                                 "ci_low": est.ci_low, "ci_high": est.ci_high})
+        frame = pd.DataFrame(rows, columns=["scenario", "kpi", "mean", "ci_low", "ci_high"])
+        return frame.astype({"mean": float, "ci_low": float, "ci_high": float})
+
+    def measures(self, names: Sequence[str]) -> dict[str, F.Measure]:
+        result = {}
+        for name in names:
+            if not any(name in self.estimates[item.label] for item in self.loaded):
+                continue
+            info = kpi_info(name)
+            result[name] = F.Measure(info.label, info.unit if info.kind != "share" else "",
+                                     share=info.kind == "share", digits=0 if info.kind in ("count", "money") else 2)
+        return result
+
+    def _present(self, names: Sequence[str]) -> list[str]:
+        return [n for n in names if any(n in self.estimates[item.label] for item in self.loaded)]
+
+    def _groups(self) -> list[str]:
+        return list(dict.fromkeys(g for item in self.loaded for g in item.doc.get("groups", {})))
+
+    def _queues(self) -> list[str]:
+        return list(dict.fromkeys(q for item in self.loaded for q in item.doc.get("queues", {})))
+
+    def _note_missing(self, missing: list[str], what: str) -> P.Block | None:
+        if not missing:
+            return None
+        return P.Block(note=f"{what} need the per-call tables, which were not saved for: {', '.join(missing)} "
+                            "(run without --no-tables to get them).")
+
+    # sections
+
+    def headline(self) -> P.Section:
+        names = self._present(HEADLINE_KPIS) or self.kpi_names()[:12]
+        replications = max((e.n for e in self.estimates[self.baseline.label].values()), default=0)
+        method = ("paired replication by replication (common random numbers: every scenario saw the same "
+                  "callers)" if self.paired else
+                  "unpaired (Welch), because the scenarios were not run with the same seed")
+        intro = (f"Means over {replications} replication(s); the grey line under each value is its 95 % "
+                 "confidence interval.")
+        if self.variants:
+            intro += f" Δ is the variant minus {self.baseline.label}, {method}."
+        blocks = [P.Block(html=P.kpi_table(self.kpi_rows(names), self.cards()))]
+        if self.variants:
+            blocks.append(P.Block(html=(
+                '<p class="legend-note">▲ / ▼: the 95 % interval of the difference excludes zero (the change is '
+                'unlikely to be noise), pointing up or down with the difference. Colour: '
+                '<span class="better">better</span>, <span class="worse">worse</span>, '
+                '<span class="changed">changed</span> where neither direction is simply better; grey: the '
+                'interval includes zero. Shares are in per cent, their differences in percentage points (pp).</p>')))
+        all_names = self.kpi_names()
+        blocks.append(P.Block(html=P.details(f"All {len(all_names)} measures",
+                                             P.kpi_table(self.kpi_rows(all_names), self.cards()))))
+        return P.Section("summary", "Headline", intro, blocks)
+
+    def changes(self) -> P.Section | None:
+        if not self.variants:
+            return None
+        blocks = []
+        for variant in self.variants:
+            changes = document_changes(self.baseline.doc, variant.doc)
+            inner = P.changes_table(changes, self.baseline.label, variant.label)
+            heading = f"{variant.label}: {len(changes)} setting(s) differ from {self.baseline.label}"
+            blocks.append(P.Block(html=P.details(heading, inner, open_=len(changes) <= 25)))
+        return P.Section("changes", "What changed",
+                         "Each variant's resolved scenario (every default filled in) against the baseline's; "
+                         "dotted paths as in --set.", blocks)
+
+    def tradeoff(self) -> P.Section:
+        x = F.Measure("Average speed of answer", "s")
+        panels: list[tuple[F.Measure, dict[str, Estimate]]] = []
+        strain = next((k for k in ("burnout_share", "stress_mean", "occupancy") if self._present([k])), None)
+        if strain:
+            info = kpi_info(strain)
+            panels.append((F.Measure(info.label, info.unit if info.kind != "share" else "", share=info.kind == "share"),
+                           {i.label: self.estimates[i.label].get(strain) for i in self.loaded}))
+        cost, cost_label = self._cost_estimates()
+        if cost:
+            panels.append((F.Measure(cost_label, self._currency(), digits=0), cost))
+        rows = []
+        for index, (_, per_scenario) in enumerate(panels):
+            for item in self.loaded:
+                xe, ye = self.estimates[item.label].get("asa_s"), per_scenario.get(item.label)
+                if xe is None or ye is None:
+                    continue
+                rows.append({"scenario": item.label, "panel": index, "x": xe.mean, "x_low": xe.ci_low,
+                             "x_high": xe.ci_high, "y": ye.mean, "y_low": ye.ci_low, "y_high": ye.ci_high})
+        points = pd.DataFrame(rows, columns=["scenario", "panel", "x", "x_low", "x_high", "y", "y_low", "y_high"])
+        points = points.astype({c: float for c in ["x", "x_low", "x_high", "y", "y_low", "y_high"]})
+        fig = F.tradeoff(points, title="Trade-off: waiting against agent load and cost", colours=self.colours, x=x,
+                         panels=[p[0] for p in panels])
+        caption = ("One point per scenario with 95 % intervals on both axes. Towards the bottom left is better: "
+                   "shorter waits with less strain and lower cost.")
+        if strain == "occupancy":
+            caption += " Agent strain is not in these results; occupancy stands in for load."
+        return P.Section("tradeoff", "Trade-off", "", [P.Block(figure=fig, caption=caption)])
+
+    def wait(self) -> P.Section:
+        blocks: list[P.Block] = []
+        target = self.baseline.doc.get("service_level", {}).get("target")
+        threshold = self.baseline.doc.get("service_level", {}).get("threshold")
+        facet_order = [ALL_QUEUES, *self._queues()]
+        if not self.intervals.empty:
+            measures = queue_measures(self.intervals)
+            spec = [
+                ("asa_s", "Average speed of answer by time of day", F.Measure("ASA", "s"), None, ""),
+                ("service_level", "Service level by time of day", F.Measure("Service level", share=True),
+                 target, f"target {target:.0%}" if isinstance(target, (int, float)) else ""),
+                ("abandon_rate", "Abandonment by time of day", F.Measure("Abandoned", share=True), None, ""),
+            ]
+            for column, title, measure, reference, reference_label in spec:
+                frame = bands(measures, ["scenario", "queue", "time"], column).sort_values(["time"], kind="stable")
+                blocks.append(P.Block(figure=F.band_lines(
+                    frame, x="time", title=title, measure=measure, x_title="Time of day (start of interval)",
+                    colours=self.colours, facet="queue", facet_order=facet_order, reference=reference,
+                    reference_label=reference_label)))
+            by_day = day_measures(self.intervals)
+            days = sorted(int(d) for d in by_day["day"].unique())
+            panels = [("Average speed of answer", F.Measure("ASA", "s"), bands(by_day, ["scenario", "day"], "asa_s")),
+                      ("Service level", F.Measure("Service level", share=True),
+                       bands(by_day, ["scenario", "day"], "service_level"))]
+            blocks.append(P.Block(figure=F.stacked_panels(
+                [(t, m, f.sort_values("day")) for t, m, f in panels], title="Waiting over the days",
+                colours=self.colours, x="day", x_title="Day", x_ticks=day_labels(self.baseline.doc, days))))
+        legs, legs_missing = _concat(self.loaded, "legs", ["replication", "t_enqueue", "wait_s", "outcome"],
+                                     time_column="t_enqueue")
+        if not legs.empty:
+            survival = bands(wait_survival(legs), ["scenario", "wait_s"], "share")
+            blocks.append(P.Block(figure=F.wait_curves(
+                survival, title="How long callers wait: share of queue visits still waiting after t",
+                colours=self.colours, threshold=float(threshold) if threshold is not None else None),
+                caption="Queue visits that ended (answered or abandoned). The height at the threshold is one "
+                        "minus the service level of those visits."))
+        note = self._note_missing(sorted(set(self.intervals_missing) | set(legs_missing)), "Charts by time of day")
+        if note:
+            blocks.append(note)
+        kpis = self.measures(["abandon_rate", "service_level", "asa_s", "wait_p90_s", "p_wait", "mean_wait_s"])
+        blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Waiting over the whole horizon",
+                                                colours=self.colours, measures=kpis)))
+        return P.Section("wait", "Waiting",
+                         "Means over replications by half hour of the day (pooled over the days), with 95 % bands.",
+                         blocks)
+
+    def load(self) -> P.Section:
+        blocks: list[P.Block] = []
+        frame, missing = _concat(self.loaded, "group_intervals",
+                                 ["replication", "day", "time", "t_start", "group", "agents_on_duty", "busy_s",
+                                  "available_s", "required"])
+        if not frame.empty:
+            measures = group_measures(frame)
+            occupancy = bands(measures, ["scenario", "group", "time"], "occupancy").sort_values("time", kind="stable")
+            blocks.append(P.Block(figure=F.band_lines(
+                occupancy, x="time", title="Occupancy by agent group and time of day",
+                measure=F.Measure("Occupancy", share=True), x_title="Time of day (start of interval)",
+                colours=self.colours, facet="group", facet_order=self._groups())))
+            on_duty = bands(measures, ["scenario", "group", "time"], "agents_on_duty")
+            if "required" in measures.columns:
+                required = measures.groupby(["scenario", "group", "time"], observed=True)["required"].mean()
+                on_duty = on_duty.join(required, on=["scenario", "group", "time"])
+            title = "Agents on duty vs required" if "required" in on_duty.columns else "Agents on duty"
+            blocks.append(P.Block(figure=F.staffing_lines(
+                on_duty.sort_values("time", kind="stable"), title=f"{title} by time of day (mean over the days)",
+                colours=self.colours, groups=self._groups()),
+                caption="Solid: agents on duty (breaks included)." + (
+                    " Dashed: agents required." if "required" in on_duty.columns else "")))
+        note = self._note_missing(missing, "Charts by time of day")
+        if note:
+            blocks.append(note)
+        names = [k for k in self.kpi_names() if k.startswith("occupancy")] + \
+                [k for k in self.kpi_names() if k.startswith("agent_hours")]
+        kpis = self.measures(names)
+        blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Occupancy and agent-hours by group",
+                                                colours=self.colours, measures=kpis, columns=3)))
+        return P.Section("load", "Agent load",
+                         "Occupancy is busy time (talk and wrap-up) over time on duty and not on a break.", blocks)
+
+    def burnout(self) -> P.Section:
+        blocks: list[P.Block] = []
+        strain, _ = _concat(self.loaded, "strain_intervals",
+                            ["replication", "day", "time", "t_start", "group", "agents", "strain_mean"])
+        if not strain.empty:
+            frame = bands(strain_by_time(strain), ["scenario", "group", "time"], "strain").sort_values("time")
+            blocks.append(P.Block(figure=F.band_lines(
+                frame, x="time", title="Agent strain by time of day", measure=F.Measure("Strain", "mean of agents"),
+                x_title="Time of day (start of interval)", colours=self.colours, facet="group",
+                facet_order=self._groups())))
+        days, _ = _concat(self.loaded, "agent_days",
+                          ["replication", "day", "status", "strain_mean", "above_threshold_s", "exhaustion"],
+                          time_column=None)
+        if not days.empty:
+            measures = agent_day_measures(days)
+            keys = ["scenario", "day"]
+            numbers = sorted(int(d) for d in measures["day"].unique())
+            panels = [
+                ("Strain of working agents", F.Measure("Strain", "mean"), bands(measures, keys, "strain")),
+                ("Working agents above the strain threshold", F.Measure("Above threshold", share=True),
+                 bands(measures, keys, "above_share")),
+                ("Absent (sick or stress leave)", F.Measure("Absent", share=True),
+                 bands(measures, keys, "absent_share")),
+                ("Vacant positions (after leavers)", F.Measure("Vacant", "positions"), bands(measures, keys, "vacant")),
+            ]
+            if measures["exhaustion"].notna().any():
+                panels.append(("Exhaustion", F.Measure("Exhaustion", "mean"), bands(measures, keys, "exhaustion")))
+            panels = [(t, m, f.dropna(subset=["mean"]).sort_values("day")) for t, m, f in panels]
+            blocks.append(P.Block(figure=F.stacked_panels(
+                panels, title="Burnout, absence and attrition over the days", colours=self.colours, x="day",
+                x_title="Day", x_ticks=day_labels(self.baseline.doc, numbers))))
+        kpis = self.measures(BURNOUT_KPIS)
+        if kpis:
+            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Burnout over the whole horizon",
+                                                    colours=self.colours, measures=kpis)))
+        if not blocks:
+            blocks.append(P.Block(note="These results carry no measures of agent strain, absence or attrition."))
+        return P.Section("burnout", "Burnout",
+                         "How hard the work is on agents: strain while on duty, time above the strain threshold, "
+                         "absence and leavers.", blocks)
+
+    def callers(self) -> P.Section:
+        blocks: list[P.Block] = []
+        kpis = self.measures(CALLER_KPIS)
+        if kpis:
+            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Callers' journey",
+                                                    colours=self.colours, measures=kpis)))
+        stories, missing = _concat(self.loaded, "stories", ["replication", "t_first", "outcome", "attempts"],
+                                   time_column="t_first")
+        if not stories.empty:
+            shares = bands(attempts_shares(stories), ["scenario", "attempts"], "share")
+            blocks.append(P.Block(figure=F.grouped_bars(
+                shares, x="attempts", title="Attempts to resolution", measure=F.Measure("Resolved problems", share=True),
+                x_title="Attempt that resolved the problem (calls)", colours=self.colours,
+                x_order=["1", "2", "3", "4", "5+"]), wide=False,
+                caption="Resolved problems by the number of calls they took (95 % intervals)."))
+        calls, calls_missing = _concat(self.loaded, "calls", ["replication", "t_arrive", "trigger"],
+                                       time_column="t_arrive")
+        if not calls.empty:
+            shares = trigger_shares(calls)
+            order = [t for t in TRIGGER_LABELS if t in set(shares["trigger"])]
+            blocks.append(P.Block(figure=F.stacked_shares(
+                shares, title="Why calls happened", category="trigger", colours=self.colours, category_order=order,
+                category_labels=TRIGGER_LABELS), wide=False,
+                caption="Share of all calls: a new problem, or a redial after an earlier call failed."))
+        note = self._note_missing(sorted(set(missing) | set(calls_missing)), "Attempts and redial charts")
+        if note:
+            blocks.append(note)
+        return P.Section("callers", "Callers",
+                         "The caller's side: how many calls a problem takes, transfers, redials and difficult calls.",
+                         blocks)
+
+    def _currency(self) -> str:
+        doc = self.baseline.doc
+        costs = doc.get("costs") if isinstance(doc.get("costs"), dict) else {}
+        return str(costs.get("currency") or doc.get("currency") or "")
+
+    def _cost_estimates(self) -> tuple[dict[str, Estimate], str]:
+        """Total cost per scenario: the ``cost_total`` KPI, else agent-hours x hourly cost per group."""
+        if self._present(["cost_total"]):
+            return {i.label: self.estimates[i.label]["cost_total"] for i in self.loaded
+                    if "cost_total" in self.estimates[i.label]}, "Total cost"
+        result = {}
+        for item in self.loaded:
+            per_group = self._staff_cost(item)
+            if per_group is not None:
+                result[item.label] = estimate(per_group.sum(axis=1).to_numpy())
+        return result, "Agent cost (agent-hours × hourly cost)"
+
+    def _staff_cost(self, item: Loaded) -> pd.DataFrame | None:
+        frame = self.frames[item.label]
+        columns = {}
+        for group, spec in item.doc.get("groups", {}).items():
+            rate = spec.get("hourly_cost") if isinstance(spec, dict) else None
+            column = f"agent_hours_{metric_key(str(group))}"
+            if rate is None or column not in frame.columns:
+                continue
+            columns[str(group)] = frame[column].astype(float) * float(rate)
+        return pd.DataFrame(columns) if columns else None
+
+    def money(self) -> P.Section:
+        blocks: list[P.Block] = []
+        unit = self._currency()
+        components_present = self._present(COST_COMPONENTS)
+        rows = []
+        if components_present:
+            for item in self.loaded:
+                for name in components_present:
+                    est = self.estimates[item.label].get(name)
+                    if est is not None and est.mean is not None:
+                        rows.append({"scenario": item.label, "component": kpi_info(name).label, "mean": est.mean})
+            caption = "Stacked: cost components; marker: total with its 95 % interval."
+        else:
+            for item in self.loaded:
+                per_group = self._staff_cost(item)
+                if per_group is None:
+                    continue
+                for group, values in per_group.items():
+                    rows.append({"scenario": item.label, "component": f"agents: {group}", "mean": float(values.mean())})
+            caption = ("Estimated from agent-hours on duty × each group's hourly_cost; these results carry no cost "
+                       "measures. Marker: total with its 95 % interval.")
+        totals, _ = self._cost_estimates()
+        if rows and totals:
+            components = pd.DataFrame(rows)
+            total_frame = pd.DataFrame([{"scenario": k, "mean": v.mean, "ci_low": v.ci_low, "ci_high": v.ci_high}
+                                        for k, v in totals.items()]).astype({"mean": float, "ci_low": float,
+                                                                            "ci_high": float})
+            blocks.append(P.Block(figure=F.cost_bars(components, total_frame, title="Cost per scenario",
+                                                     colours=self.colours, unit=unit), caption=caption))
+        kpis = self.measures(MONEY_KPIS)
+        if kpis:
+            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Cost, revenue and lost callers",
+                                                    colours=self.colours, measures=kpis)))
+        if not blocks:
+            blocks.append(P.Block(note="These results carry no cost measures and no hourly costs."))
+        return P.Section("money", "Money", "Over the whole simulated horizon" + (f", in {unit}." if unit else "."),
+                         blocks)
+
+    # page
+
+    def cards(self) -> list[P.ScenarioCard]:
+        cards = []
+        for index, item in enumerate(self.loaded):
+            done = self.run_replications(item)
+            cards.append(P.ScenarioCard(item.label, item.colour, "baseline" if index == 0 and self.variants else
+                                        ("variant" if index else "scenario"),
+                                        str(item.doc.get("description", "") or ""), item.run.path.name, done))
+        return cards
+
+    @staticmethod
+    def run_replications(item: Loaded) -> int:
+        return int(len(item.run.replications))
+
+    def warnings(self) -> list[tuple[str, str]]:
+        paid = [item.label for item in self.loaded if paid_line_enabled(item.doc)]
+        if not paid:
+            return []
+        return [("Legal note: premium-rate line for existing customers", LEGAL_NOTE.format(names=", ".join(paid)))]
+
+    def footer(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for item in self.loaded:
+            provenance = item.run.provenance
+            environment = provenance.get("environment", {})
+            parts = [f"folder {item.run.path}", f"seed {item.doc.get('seed')}",
+                     f"{self.run_replications(item)} replication(s)"]
+            if environment.get("ccsim"):
+                parts.append(f"ccsim {environment['ccsim']}")
+            if provenance.get("started"):
+                parts.append(f"started {provenance['started']}")
+            if provenance.get("command"):
+                parts.append(f"command: {provenance['command']}")
+            if provenance.get("interrupted"):
+                parts.append("interrupted before all replications finished")
+            rows.append((item.label, "; ".join(parts)))
+        return rows
+
+    def page(self) -> P.Page:
+        doc = self.baseline.doc
+        horizon = doc.get("horizon", {})
+        replications = self.run_replications(self.baseline)
+        if self.variants:
+            title = f"Policy comparison: {self.baseline.label} and {len(self.variants)} variant(s)"
+        else:
+            title = f"Simulation report: {self.baseline.label}"
+        subtitle = (f"{len(self.loaded)} scenario(s) · {replications} replication(s) each · "
+                    f"{horizon.get('days', '?')} day(s) from {horizon.get('start_date', '?')} · "
+                    f"seed {doc.get('seed', '?')} · 95 % confidence intervals")
+        sections = [s for s in (self.headline(), self.changes(), self.tradeoff(), self.wait(), self.load(),
+                                self.burnout(), self.callers(), self.money()) if s is not None]
+        return P.Page(title, subtitle, self.cards(), sections, self.warnings(), self.footer())
+
+
+def build_report(paths: Sequence[Path] | Path) -> str:
+    """The report's HTML for a comparison folder or results folders (the first is the baseline)."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    loaded, comparison = load(paths)
+    return P.render(ReportBuilder(loaded, comparison).page())
+
+
+def write_report(paths: Sequence[Path] | Path, out: Path | None = None) -> Path:
+    """Build the report and write it to ``out`` (default: ``report.html`` in the first folder)."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    out = Path(out) if out is not None else Path(paths[0]) / REPORT_FILE
+    atomic_write(out, build_report(paths).encode("utf-8"))
+    return out
