@@ -67,7 +67,9 @@ def parse_duration(value: object) -> float:
 
 
 def parse_clock(value: object) -> float:
-    """Return a time of day ("08:30") as seconds after midnight (0 to 86400 inclusive)."""
+    """Return a time of day ("08:30", or seconds after midnight) as seconds (0 to 86400 inclusive)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= DAY:
+        return float(value)
     if isinstance(value, str):
         match = _CLOCK.match(value)
         if match:
@@ -97,9 +99,11 @@ def parse_fraction(value: object) -> float:
 
 
 def format_clock(seconds: float) -> str:
-    """Format seconds after midnight as "HH:MM" (seconds are dropped)."""
-    total_minutes = int(round(seconds / MINUTE))
-    return f"{total_minutes // 60:02d}:{total_minutes % 60:02d}"
+    """Format seconds after midnight as "HH:MM", or "HH:MM:SS" when not on a whole minute."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 def format_duration(seconds: float) -> str:

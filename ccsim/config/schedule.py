@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from ccsim import units
 from ccsim.config.types import WEEKDAYS
@@ -33,9 +33,18 @@ def _parse_steps(value: object) -> tuple[tuple[float, float], ...]:
     return tuple(sorted(steps))
 
 
+def _steps_document(steps: tuple[tuple[float, float], ...]) -> dict[str, float]:
+    return {units.format_clock(at): (int(v) if float(v).is_integer() else v) for at, v in steps}
+
+
+def _hours_document(span: tuple[float, float] | None) -> str:
+    return "closed" if span is None else f"{units.format_clock(span[0])}-{units.format_clock(span[1])}"
+
+
 StepFunction = Annotated[
     tuple[tuple[float, float], ...],
     BeforeValidator(_parse_steps),
+    PlainSerializer(_steps_document, when_used="json"),
     WithJsonSchema(
         {
             "anyOf": [
@@ -83,6 +92,7 @@ def _parse_hours(value: object) -> tuple[float, float] | None:
 OpenSpan = Annotated[
     tuple[float, float] | None,
     BeforeValidator(_parse_hours),
+    PlainSerializer(_hours_document, when_used="json"),
     WithJsonSchema(
         {
             "type": "string",

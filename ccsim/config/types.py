@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from ccsim import units
 
@@ -26,6 +26,7 @@ Duration = Annotated[
 Clock = Annotated[
     float,
     BeforeValidator(units.parse_clock),
+    PlainSerializer(units.format_clock, return_type=str, when_used="json"),
     WithJsonSchema(
         {"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "description": f"Time of day: {units.CLOCK_HELP}."}
     ),

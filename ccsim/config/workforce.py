@@ -69,7 +69,7 @@ class Stress(StrictModel):
     caller adds a shock; going home multiplies S by ``overnight_carry``.
     """
 
-    rate: float = Field(default=1.0, ge=0, description="Strain units per talk minute (k).")
+    rate: float = Field(default=1.3, ge=0, description="Strain units per talk minute (k; calibrated, see docs).")
     weight_normal: float = Field(default=1.0, ge=0)
     weight_difficult: float = Field(default=4.0, ge=0)
     weight_abusive: float = Field(default=8.0, ge=0)
