@@ -15,46 +15,59 @@ from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_outp
 from ccsim.config.load import load_scenario
 from ccsim.experiments.compare import Comparison, compare, unique_labels, write_comparison
 from ccsim.experiments.runner import Interrupted, default_jobs
-from ccsim.report import HEADLINE_KPIS, format_difference, format_interval, format_value, judgement, kpi_info
+from ccsim.report import HEADLINE_KPIS, format_plus_minus, format_value, judgement, kpi_info
 
 _STYLE = {"better": "bold green", "worse": "bold red", "changed": "bold blue", "": "dim"}
+# Width one variant takes in the side-by-side table: its value and "Δ ± half ▲".
+_VARIANT_WIDTH = 30
 
 
-def comparison_table(comparison: Comparison) -> Table:
-    """Headline KPIs: the baseline, then each variant's value and its paired difference with a mark."""
-    table = Table(title=f"{len(comparison.variants)} variant(s) against {comparison.baseline.label}: "
-                        f"{comparison.replications} replication(s), common random numbers",
-                  title_justify="left", show_edge=False, header_style="bold")
-    table.add_column("measure")
-    table.add_column("unit")
-    table.add_column(comparison.baseline.label, justify="right")
-    for run in comparison.variants:
-        table.add_column(run.label, justify="right")
-        table.add_column("Δ (95% interval)", justify="right")
+def _difference_text(difference, info) -> Text:
+    paired = difference.paired
+    mark = ("▲" if (paired.mean or 0) > 0 else "▼") if paired.excludes_zero and paired.mean else " "
+    verdict = judgement(paired.mean, paired.excludes_zero, info)
+    return Text(f"{format_plus_minus(paired.mean, paired.ci_low, paired.ci_high, info)} {mark}",
+                style=_STYLE[verdict])
+
+
+def comparison_tables(comparison: Comparison, width: int) -> list[Table]:
+    """Headline KPIs: the baseline, each variant's value and its paired difference (± half the 95 % interval).
+
+    Side by side when the terminal is wide enough, else one table per variant.
+    """
     present = [k for k in HEADLINE_KPIS if any(k in run.estimates for run in comparison.runs)]
-    for name in present:
-        info = kpi_info(name)
-        base = comparison.baseline.estimates.get(name)
-        cells: list[str | Text] = [info.label, info.unit, format_value(base.mean if base else None, info)]
-        for run in comparison.variants:
-            value = run.estimates.get(name)
-            cells.append(format_value(value.mean if value else None, info))
-            diff = comparison.differences[run.label].get(name)
-            if diff is None:
-                cells.append("–")
-                continue
-            paired = diff.paired
-            mark = ("▲" if (paired.mean or 0) > 0 else "▼") if paired.excludes_zero and paired.mean else " "
-            verdict = judgement(paired.mean, paired.excludes_zero, info)
-            interval = format_interval(paired.ci_low, paired.ci_high, info, signed=True)
-            cells.append(Text(f"{format_difference(paired.mean, info)} ({interval}) {mark}", style=_STYLE[verdict]))
-        table.add_row(*cells)
-    return table
+    together = 36 + _VARIANT_WIDTH * len(comparison.variants) <= width
+    groups = [comparison.variants] if together else [[run] for run in comparison.variants]
+    tables = []
+    for variants in groups:
+        title = (f"{len(variants)} variant(s) against {comparison.baseline.label}" if together else
+                 f"{variants[0].label} against {comparison.baseline.label}")
+        table = Table(title=f"{title}: {comparison.replications} replication(s), common random numbers",
+                      title_justify="left", show_edge=False, header_style="bold")
+        # Metric names and numbers never wrap; long scenario labels in the header do.
+        table.add_column("metric", no_wrap=True, min_width=12)
+        table.add_column("unit", no_wrap=True)
+        table.add_column(comparison.baseline.label, justify="right", min_width=8)
+        for run in variants:
+            table.add_column(run.label, justify="right", min_width=8)
+            table.add_column("Δ ± 95% CI", justify="right", no_wrap=True)
+        for name in present:
+            info = kpi_info(name)
+            base = comparison.baseline.estimates.get(name)
+            cells: list[str | Text] = [name, info.unit, format_value(base.mean if base else None, info)]
+            for run in variants:
+                value = run.estimates.get(name)
+                cells.append(format_value(value.mean if value else None, info))
+                difference = comparison.differences[run.label].get(name)
+                cells.append(_difference_text(difference, info) if difference else "–")
+            table.add_row(*cells)
+        tables.append(table)
+    return tables
 
 
 def _marks_legend() -> str:
-    return ("▲/▼: the 95 % interval of the paired difference excludes zero; green better, red worse, "
-            "blue changed (no preferred direction). Shares in %, differences in percentage points.")
+    return ("▲/▼: the 95 % interval of the paired difference excludes zero (green better, red worse, blue "
+            "changed); shares in %, their differences in percentage points.")
 
 
 @app.command(name="compare")
@@ -103,7 +116,8 @@ def compare_command(
             "wall_s": round(time.perf_counter() - started, 3),
         }
         report = write_comparison(out, comparison, provenance, write_tables=tables)
-        console.print(comparison_table(comparison))
+        for table in comparison_tables(comparison, console.width):
+            console.print(table)
         console.print(_marks_legend(), style="dim", highlight=False)
         console.print(f"results in {out}/, report {report} ({elapsed(started)})", highlight=False)
 

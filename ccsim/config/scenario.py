@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from ccsim import units
 from ccsim.config.distributions import Distribution, constant
 from ccsim.config.journey import CustomerBase, Difficulty, Ivr, Outcomes, Overflow, Redials, Transfers
+from ccsim.config.policies import Costs, Policies
 from ccsim.config.schedule import OpenSpan, StepFunction
 from ccsim.config.types import Clock, Duration, Fraction, StrictModel
 from ccsim.config.workforce import Shift, Workforce
@@ -215,6 +216,8 @@ class Scenario(StrictModel):
     workforce: Workforce | None = Field(
         default=None, description="Agents as people: speed, strain, exhaustion, absence, attrition (off: none)."
     )
+    policies: Policies = Field(default_factory=Policies, description="Policies under test (none: the baseline).")
+    costs: Costs = Field(default_factory=Costs, description="Telephony and other costs beyond agents' pay.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -265,9 +268,37 @@ class Scenario(StrictModel):
                 known("segment", list(self.segments), f"customer_base.segment_sizes.{segment}", segment)
                 if size < 1:
                     raise ValueError(f"customer_base.segment_sizes.{segment}: must be at least 1")
+        self._check_policies(queue_names)
         for index, rule in enumerate(self.overflow):
             known("queue", queue_names, f"overflow.{index}.queue", rule.queue)
             known("group", list(self.groups), f"overflow.{index}.group", rule.group)
+
+    def _check_policies(self, queue_names: list[str]) -> None:
+        policies = self.policies
+        groups, segments = list(self.groups), list(self.segments)
+
+        def known(kind: str, names: list[str], where: str, value: str) -> None:
+            if value not in names:
+                raise ValueError(f"{where}: unknown {kind} {value!r}; {kind}s are {names}")
+
+        limit = policies.call_time_limit
+        if limit is not None:
+            for group in limit.groups:
+                known("group", groups, "policies.call_time_limit.groups", group)
+            for segment in limit.segments:
+                known("segment", segments, "policies.call_time_limit.segments", segment)
+            if limit.at_limit == "transfer":
+                if limit.transfer_to is None:
+                    raise ValueError("policies.call_time_limit.transfer_to: needed with at_limit: transfer")
+                known("queue", queue_names, "policies.call_time_limit.transfer_to", limit.transfer_to)
+        hang_up = policies.hang_up
+        if hang_up is not None and hang_up.blocked_route != "written":
+            known("queue", queue_names + ["written"], "policies.hang_up.blocked_route", hang_up.blocked_route)
+        if policies.training is not None:
+            for group in policies.training.groups:
+                known("group", groups, "policies.training.groups", group)
+        if policies.difficult_team is not None:
+            known("queue", queue_names, "policies.difficult_team.queue", policies.difficult_team.queue)
 
     def segment_queue(self, segment: str) -> str:
         """The queue a segment's fresh calls join."""

@@ -85,8 +85,28 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     kpis.update(agent_load_kpis(tables, warmup))
     if scenario.workforce is not None:
         kpis.update(burnout_kpis(tables, scenario))
+    kpis.update(policy_kpis(tables, warmup))
     kpis.update(money_kpis(tables, scenario, kpis))
     return kpis
+
+
+def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
+    """What the policies did: calls cut, ended by agents, blocked, deterred; the paid line's takings."""
+    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
+    outcome = calls["outcome"].astype(object)
+    answered = float(calls["t_first_answer"].notna().sum())
+    counters = tables.counters.iloc[0] if len(tables.counters) else {}
+    return {
+        "cut_off_rate": _ratio((outcome == "cut_off").sum(), answered),
+        "hung_up_calls": float((outcome == "hung_up").sum()),
+        "blocked_calls": float((outcome == "blocked").sum()),
+        "deterred_share": _ratio((outcome == "deterred").sum(), len(calls)),
+        "callback_lost_calls": float((outcome == "callback_lost").sum()),
+        "revenue": float(calls["price_paid"].sum()),
+        "billed_minutes": float(counters.get("billed_minutes", 0.0)),
+        "customers_lost": float(counters.get("customers_lost", 0.0)),
+        "churned_contacts": float(counters.get("churned_contacts", 0.0)),
+    }
 
 
 def agent_load_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
@@ -160,7 +180,9 @@ def burnout_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
 
 
 def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) -> dict[str, float]:
-    """Costs of agent time and hiring; paid hours include sick leave and training when modelled."""
+    """Costs: agents' paid hours (with sick leave and training when modelled), hiring, telephony,
+    trainers and customers lost; ``cost_training`` (new hires' classroom pay plus trainers) is a
+    view across them, not an extra."""
     rates = {metric_key(name): group.hourly_cost for name, group in scenario.groups.items()}
     money: dict[str, float] = {}
     days = tables.agent_days
@@ -171,9 +193,10 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
         frame = pd.DataFrame({"group": days["group"].astype(object).map(metric_key), "paid_h": paid / 3600.0,
                               "training": status == "training"})
         hours = frame.groupby("group")["paid_h"].sum()
-        training = frame[frame["training"]].groupby("group")["paid_h"].sum()
+        classroom = frame[frame["training"]].groupby("group")["paid_h"].sum()
         money["cost_agents"] = float(sum(hours.get(k, 0.0) * rate for k, rate in rates.items()))
-        money["cost_training"] = float(sum(training.get(k, 0.0) * rate for k, rate in rates.items()))
+        # New hires' classroom weeks: paid time already inside cost_agents, shown on its own.
+        money["cost_training"] = float(sum(classroom.get(k, 0.0) * rate for k, rate in rates.items()))
         money["cost_hiring"] = kpis.get("hires", 0.0) * scenario.workforce.hiring.hire_cost
         money["paid_hours"] = float(hours.sum())
     else:
@@ -181,7 +204,22 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
         money["cost_training"] = 0.0
         money["cost_hiring"] = 0.0
         money["paid_hours"] = kpis.get("agent_hours", 0.0)
-    money["cost_total"] = money["cost_agents"] + money["cost_hiring"]
+    calls = tables.calls
+    connected_minutes = float((calls["t_end"] - calls["t_arrive"]).clip(lower=0).sum()) / 60.0
+    money["cost_telephony"] = connected_minutes * scenario.costs.telephony_per_minute
+    money["cost_trainers"] = 0.0
+    training = scenario.policies.active("training")
+    if training is not None:
+        # Agents' own training time is paid time (in cost_agents); trainers are paid on top.
+        share = training.hours_per_week / (40 * 3600.0)
+        trained = {metric_key(g) for g in training.groups}
+        money["training_hours"] = share * sum(kpis.get(f"agent_hours_{k}", 0.0) for k in trained)
+        money["cost_trainers"] = money["training_hours"] * training.trainer_cost_per_hour
+        money["cost_training"] += money["cost_trainers"]
+    money["cost_lost_customers"] = kpis.get("customers_lost", 0.0) * scenario.costs.lost_customer
+    money["cost_total"] = (money["cost_agents"] + money["cost_hiring"] + money["cost_telephony"]
+                           + money["cost_trainers"] + money["cost_lost_customers"])
+    money["net_cost"] = money["cost_total"] - kpis.get("revenue", 0.0)
     return money
 
 

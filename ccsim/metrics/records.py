@@ -101,6 +101,7 @@ CALL_COLUMNS = (
     "first_agent_id",
     "resolving_group",
     "trigger",
+    "price_paid",
 )
 
 STORY_COLUMNS = (

@@ -17,6 +17,8 @@ Table meanings (all times in run seconds from 00:00 of day 0, durations in secon
   status (working, sick, stress_leave, training, vacant, off), time on duty, talk, wrap-up, breaks,
   calls, hostile (abusive) talk, longest busy stretch, mean strain on duty, time above the burnout
   threshold, exhaustion at the end of the day, speed factor, hired and resigned flags.
+* ``counters``: one row of run totals that have no table of their own (paid-line revenue and billed
+  minutes, customers lost to the price, contacts of customers who had left).
 * ``strain_intervals`` (with a ``workforce`` block): strain of the agents on duty at the start of
   each planning interval, per group: count, mean, 90th percentile, maximum.
 """
@@ -50,6 +52,7 @@ class RunTables:
     agents: pd.DataFrame
     agent_days: pd.DataFrame
     strain_intervals: pd.DataFrame
+    counters: pd.DataFrame
 
 
 def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -77,8 +80,9 @@ def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
     group_intervals, agents = _agent_tables(records, legs, duty)
     agent_days = _agent_days_table(records)
     strain_intervals = _strain_intervals_table(records)
+    counters = pd.DataFrame([records.counters]) if records.counters else pd.DataFrame(index=[0])
     return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
-                     strain_intervals)
+                     strain_intervals, counters)
 
 
 def _agent_days_table(records: RunRecords) -> pd.DataFrame:

@@ -25,7 +25,8 @@ NAN = math.nan
 STORY_OPEN = 0
 STORY_RESOLVED = 1
 STORY_LOST = 2
-STORY_OUTCOMES = ("open", "resolved", "lost")
+STORY_DIVERTED = 3  # sent to a written channel (a blocked repeat abuser)
+STORY_OUTCOMES = ("open", "resolved", "lost", "diverted")
 
 # Call states.
 IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3
@@ -101,7 +102,8 @@ class Call:
     __slots__ = ("id", "story", "attempt", "trigger", "frustration", "t_arrive", "t_ivr_end", "queue",
                  "first_queue", "correct_queue", "misrouted", "priority", "leg", "t_enqueue", "state",
                  "t_answer", "t_first_answer", "agent", "first_agent", "wait", "talk", "transfers",
-                 "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target", "handover")
+                 "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target", "handover",
+                 "virtual", "reached", "paying", "price", "cut_remaining", "hung_up")
 
     def __init__(self, call_id: int, story: Story, trigger: int, frustration: float, now: float):
         self.id = call_id
@@ -133,6 +135,12 @@ class Call:
         self.talk_outcome = -1
         self.target = -1
         self.handover = 0.0
+        self.virtual = False  # accepted a callback: off the line, keeping the place in the queue
+        self.reached = True
+        self.paying = False
+        self.price = 0.0
+        self.cut_remaining = 0.0
+        self.hung_up = False
 
     def u(self, purpose: int) -> float:
         """The keyed uniform of ``purpose`` on this attempt's current leg."""

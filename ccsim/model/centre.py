@@ -28,6 +28,7 @@ from ccsim.model.calendar import Calendar
 from ccsim.model.callers import (
     DONE,
     IN_IVR,
+    STORY_DIVERTED,
     STORY_LOST,
     STORY_RESOLVED,
     TALKING,
@@ -38,6 +39,7 @@ from ccsim.model.callers import (
 )
 from ccsim.model.conversation import OutcomeModel
 from ccsim.model.ivr import IVR_ABANDONED, IVR_SELF_SERVED, IvrMenu
+from ccsim.model.policies import CALLBACK_ACCEPT, CALLBACK_REACH, PolicyRuntime
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
 from ccsim.model.staffing import build_positions
@@ -78,6 +80,7 @@ class RunRecords:
     option_names: list[str]
     person_propensity: np.ndarray
     person_frustration: dict[int, float] = field(default_factory=dict)
+    counters: dict[str, float] = field(default_factory=dict)
 
 
 class ContactCentre:
@@ -123,11 +126,17 @@ class ContactCentre:
 
         self.population = Population(scenario.customer_base, {n: s.share for n, s in scenario.segments.items()},
                                      scenario.seed, replication)
-        self.ivr = IvrMenu(scenario.ivr, queue_index) if scenario.ivr is not None and scenario.ivr.enabled else None
+        self.policies = PolicyRuntime(scenario, queue_index, [g.name for g in self.groups], list(scenario.segments))
+        self.counters: dict[str, float] = {"churned_contacts": 0.0, "customers_lost": 0.0, "revenue": 0.0,
+                                           "billed_minutes": 0.0}
+        self.ivr = (IvrMenu(scenario.ivr, queue_index, self.policies.redesign)
+                    if scenario.ivr is not None and scenario.ivr.enabled else None)
         self.outcomes = OutcomeModel(scenario.outcomes, [g.name for g in self.groups], list(scenario.segments),
                                      queue_index)
         self.redials = RedialModel(scenario.redials, self.calendar)
-        self.transfers = scenario.transfers
+        warm = self.policies.warm
+        self.transfers = (scenario.transfers.model_copy(update={"mode": "warm", "handover": warm.handover})
+                          if warm else scenario.transfers)
         difficulty = scenario.difficulty
         self.difficulty = difficulty
         self._difficult_talk = difficulty.talk_factor.sampler() if difficulty else None
@@ -140,7 +149,7 @@ class ContactCentre:
         self._day_index = 0
         self._day = 0
         spec = scenario.workforce
-        self.strain = StrainModel(spec.stress) if spec is not None else None
+        self.strain = StrainModel(spec.stress, self.policies.control_buffer) if spec is not None else None
         self.strain_snapshots: list[tuple] = []
         self.workforce = self._build_workforce()
 
@@ -148,8 +157,11 @@ class ContactCentre:
 
     def _build_workforce(self) -> WorkforceModel:
         seats: list[Seat] = []
+        training = self.policies.training
         for group, spec in zip(self.groups, self.scenario.groups.values()):
-            for position in build_positions(spec.staffing, self.calendar):
+            # Training time takes trained agents off the phones (on shifts; a net headcount stays on).
+            extra = training.hours_per_week / (40 * 3600.0) if group.index in self.policies.trained_groups else 0.0
+            for position in build_positions(spec.staffing, self.calendar, extra_off_phone=extra):
                 agent = Agent(len(seats), position, group)
                 group.agents.append(agent)
                 seats.append(Seat(group, position, agent))
@@ -185,6 +197,7 @@ class ContactCentre:
             option_names=self.ivr.names if self.ivr else [],
             person_propensity=self.population.propensity,
             person_frustration=self.population.frustration,
+            counters=self.counters,
         )
 
     def _on_day_start(self, event: simpy.Event) -> None:
@@ -192,6 +205,12 @@ class ContactCentre:
         self._day = day
         if day > 0:
             self.workforce.close_day(day - 1, self.env.now)
+        for group in self.groups:
+            progress = self.policies.training_progress(group.index, self.env.now)
+            if progress > 0:
+                training = self.policies.training
+                group.resilience = training.resilience * progress
+                group.quit_factor = self.policies.trained(1.0, training.quit_factor, progress)
         for agent, span in self.workforce.open_day(day):
             self._at(span.start - self.env.now, self._on_duty_start, (agent, span))
         self._day_times = arrival_model.day_arrival_times(
@@ -215,6 +234,9 @@ class ContactCentre:
         while u >= self.segments[segment].upper:
             segment += 1
         person = self.population.pick(segment, draws.u(rng.slot(0, 0, rng.PERSON)), story_id)
+        if person in self.policies.churned:
+            self.counters["churned_contacts"] += 1  # this customer has left the company
+            return
         story = Story(story_id, person, segment, draws, self.env.now)
         self.open_stories[story_id] = story
         self._start_attempt(story, FRESH)
@@ -233,9 +255,24 @@ class ContactCentre:
         segment = self.segments[story.segment]
         call.priority = segment.priority
         self._mark_difficulty(call, segment)
+        policies = self.policies
+        if policies.hang_up is not None and policies.blocked(story.person):
+            if policies.blocked_queue < 0:
+                self._end_attempt(call, R.CALL_BLOCKED, now, -1)  # sent to a written channel
+            else:
+                call.correct_queue = policies.blocked_queue
+                self._enqueue(call, self.queues[policies.blocked_queue])
+            return
+        if policies.paid is not None and policies.deterred(call, now):
+            if policies.churns(call):
+                policies.churned.add(story.person)
+                self.counters["customers_lost"] += 1
+            self._end_attempt(call, R.CALL_DETERRED, now, -1)
+            return
         if self.ivr is None:
-            call.correct_queue = segment.queue
-            self._enqueue(call, self.queues[segment.queue])
+            queue = self._team_queue(call, segment.queue)
+            call.correct_queue = queue
+            self._enqueue(call, self.queues[queue])
             return
         menu = self.ivr.run(call)
         story.option = menu.option
@@ -251,7 +288,7 @@ class ContactCentre:
         probability = min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration))
         if segment.difficult or call.attempt_u(rng.DIFFICULT) < probability:
             call.difficult = True
-            call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share
+            call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share * self.policies.abusive_factor(self.env.now)
             call.talk_factor = self._difficult_talk(call.attempt_u(rng.DIFFICULT_FACTOR))
             call.patience_of = self._difficult_patience
             call.story.difficult_attempts += 1
@@ -266,7 +303,15 @@ class ContactCentre:
         elif menu.kind == IVR_SELF_SERVED:
             self._end_attempt(call, R.CALL_SELF_SERVED, now, -1)
         else:
-            self._enqueue(call, self.queues[menu.queue])
+            queue = self._team_queue(call, menu.queue)
+            if queue != menu.queue:
+                call.correct_queue, call.misrouted = queue, False
+            self._enqueue(call, self.queues[queue])
+
+    def _team_queue(self, call: Call, queue: int) -> int:
+        """Difficult callers go to the dedicated team's queue when that policy is on."""
+        team = self.policies.difficult_queue
+        return team if team >= 0 and call.difficult else queue
 
     # ------------------------------------------------------------------ queues
 
@@ -288,6 +333,8 @@ class ContactCentre:
             self._at(after, self._on_overflow_due, (call, call.leg, group))
         if warm:
             return  # the first agent stays on the line: a warm-transferred caller is never lost
+        if self.policies.callback is not None:
+            self._at(self.policies.callback.offer_after, self._on_callback_offer, (call, call.leg))
         patience = call.patience_of or self.segments[call.story.segment].patience
         if patience is not None:
             self._at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
@@ -302,9 +349,15 @@ class ContactCentre:
             queue.pop()
             self._answer(group.idle.popleft(), call)
 
+    def _on_callback_offer(self, event: simpy.Event) -> None:
+        """Offer a waiting caller a callback: who accepts hangs up but keeps their place in line."""
+        call, leg = event.value
+        if call.state == WAITING and call.leg == leg and not call.virtual:
+            call.virtual = call.u(CALLBACK_ACCEPT) < self.policies.callback.acceptance
+
     def _on_patience_end(self, event: simpy.Event) -> None:
         call, leg = event.value
-        if call.state != WAITING or call.leg != leg:
+        if call.state != WAITING or call.leg != leg or call.virtual:
             return
         now = self.env.now
         call.state = DONE
@@ -328,20 +381,46 @@ class ContactCentre:
             call.first_agent = agent.id
             call.t_first_answer = now
         group = agent.group
-        if call.misrouted and call.queue != call.correct_queue:
+        policies = self.policies
+        training = policies.training_progress(group.index, now) if policies.training else 0.0
+        dial = 0.0
+        if call.virtual:
+            # A callback: the agent dials first, and does not always reach the caller.
+            dial = policies.callback.dial_time
+            call.reached = call.u(CALLBACK_REACH) < policies.callback.reach
+        if not call.reached:
+            talk = 0.0
+            call.talk_outcome, call.target = R.TALK_UNRESOLVED, -1
+        elif call.misrouted and call.queue != call.correct_queue:
             # The agent finds out the caller is in the wrong queue and hands them over.
             talk = self.ivr.handover
+            if training:
+                talk *= policies.trained(1.0, policies.training.misroute_handover_factor, training)
             call.talk_outcome, call.target = R.TALK_MISROUTE, call.correct_queue
         else:
             talk = self.segments[call.story.segment].talk(call.u(rng.TALK))
             talk *= group.talk_factor * agent.speed * call.talk_factor
-            call.talk_outcome, call.target = self.outcomes.decide(call, group.index, agent.resolve_shift)
+            resolve_shift, transfer_scale = agent.resolve_shift, 1.0
+            if training:
+                talk *= policies.trained(1.0, policies.training.talk_factor, training)
+                resolve_shift += policies.training.resolve_shift * training
+                transfer_scale = policies.trained(1.0, policies.training.transfer_factor, training)
+            call.talk_outcome, call.target = self.outcomes.decide(call, group.index, resolve_shift, transfer_scale)
+            planned = talk
+            if policies.limit or policies.hang_up or policies.paid:
+                strain = self.strain.value(agent, now) if self.strain is not None else 0.0
+                call.paying = policies.paying(call, now)
+                plan = policies.plan_talk(call, group.index, talk, strain, call.paying)
+                talk, call.cut_remaining, call.hung_up = plan.talk, plan.cut_remaining, plan.hung_up
+            if self.strain is not None and call.abusive:
+                onset = planned * call.u(rng.ABUSE_ONSET)
+                if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
+                    self._at(dial + onset, self._on_abuse, (agent, call))
+        talk += dial
         if self.strain is not None:
             if agent.busy_since != agent.busy_since:  # NaN: a busy stretch starts now
                 agent.busy_since = now
             self.strain.talk(agent, now, call, group.resilience)
-            if call.abusive:
-                self._at(talk * call.u(rng.ABUSE_ONSET), self._on_abuse, (agent, call))
         self._at(talk, self._on_talk_end, agent)
 
     def _on_abuse(self, event: simpy.Event) -> None:
@@ -355,6 +434,14 @@ class ContactCentre:
         now = self.env.now
         call.talk += now - call.t_answer
         outcome, target = call.talk_outcome, call.target
+        if self.policies.paid is not None and call.reached and call.paying:
+            price = self.policies.charge(call, now - call.t_answer, now)
+            call.price += price
+            self.counters["revenue"] += price
+            self.counters["billed_minutes"] += (now - call.t_answer) / 60.0
+        ended_early = self._policy_ending(call, agent, now)
+        if ended_early is not None:
+            outcome, target = ended_early
         handover = 0.0
         if target >= 0 and call.transfers >= self.transfers.max_transfers:
             # At the cap the chain stops: the last group resolves the call, or the caller is lost.
@@ -375,6 +462,19 @@ class ContactCentre:
             self._enqueue(call, self.queues[target], warm=warm)
         elif target == -2:
             self._end_attempt(call, R.CALL_TRANSFER_CAP, now, -1)
+        elif outcome == R.TALK_HUNG_UP:
+            self.policies.flags[call.story.person] = self.policies.flags.get(call.story.person, 0) + 1
+            self._end_attempt(call, R.CALL_HUNG_UP, now, -1)
+        elif outcome == R.TALK_CUT_OFF:
+            limit = self.policies.limit
+            if limit.at_limit == "callback":
+                delay = self.policies.limit_callback_delay(call)
+                self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=0.0,
+                                  redial_at=self.redials.when_open(now + delay, call.attempt_u(rng.CALLBACK)))
+            else:
+                self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=0.5 if limit.warning else 1.0)
+        elif not call.reached:
+            self._end_attempt(call, R.CALL_CALLBACK_LOST, now, -1)
         elif outcome == R.TALK_RESOLVED:
             self._end_attempt(call, R.CALL_RESOLVED, now, agent.group.index)
         else:
@@ -393,6 +493,19 @@ class ContactCentre:
         else:
             self._agent_free(agent)
 
+    def _policy_ending(self, call: Call, agent: Agent, now: float) -> tuple[int, int] | None:
+        """(talk outcome, target) when a policy ended the conversation early, else None."""
+        if call.hung_up:
+            return R.TALK_HUNG_UP, -1
+        if call.cut_remaining > 0:
+            limit = self.policies.limit
+            if call.cut_remaining <= limit.resolve_if_remaining_below:
+                return None  # little was left: the agent still wrapped the problem up
+            if limit.at_limit == "transfer" and self.policies.limit_transfer_queue != call.queue:
+                return R.TALK_TRANSFER_COLD, self.policies.limit_transfer_queue
+            return R.TALK_CUT_OFF, -1
+        return None
+
     def _on_wrap_end(self, event: simpy.Event) -> None:
         self._agent_free(event.value)
 
@@ -403,7 +516,13 @@ class ContactCentre:
         frustration = self.population.frustration
         frustration[story.person] = frustration.get(story.person, 0.0) + points
 
-    def _end_attempt(self, call: Call, outcome: int, now: float, resolving_group: int) -> None:
+    def _end_attempt(self, call: Call, outcome: int, now: float, resolving_group: int, frustration: float = 1.0,
+                     redial_at: float | None = None) -> None:
+        """Record the attempt; resolve or lose the story, or schedule the person's next attempt.
+
+        ``frustration``: points this failure adds; ``redial_at``: the centre promised to call back
+        then (a callback after a call-time limit) instead of the person deciding whether to redial.
+        """
         call.state = DONE
         del self.in_system[call.id]
         story = call.story
@@ -412,7 +531,8 @@ class ContactCentre:
         self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive,
                            call.t_ivr_end, story.option, call.first_queue, call.t_first_answer, now, call.leg + 1,
                            call.transfers, call.wait, call.talk, outcome, call.difficult, call.abusive,
-                           call.misrouted, call.frustration, call.first_agent, resolving_group, call.trigger))
+                           call.misrouted, call.frustration, call.first_agent, resolving_group, call.trigger,
+                           call.price))
         if outcome in (R.CALL_RESOLVED, R.CALL_SELF_SERVED):
             story.resolved_attempt = call.attempt
             story.resolving_group = resolving_group if outcome == R.CALL_RESOLVED else len(self.groups)
@@ -421,9 +541,18 @@ class ContactCentre:
                 # A solved problem calms a caller down, though not all the way (assumption).
                 self.population.frustration[story.person] *= 0.5
             return
+        if outcome == R.CALL_BLOCKED:
+            self._end_story(story, STORY_DIVERTED, now)
+            return
         story.failures += 1
-        self._frustrate(story, 1.0)
-        when = self.redials.next_attempt_time(call, outcome, now) if outcome != R.CALL_TRANSFER_CAP else None
+        if frustration:
+            self._frustrate(story, frustration)
+        if redial_at is not None and story.attempts < self.redials.max_attempts:
+            when = redial_at
+        elif outcome in (R.CALL_TRANSFER_CAP, R.CALL_DETERRED):
+            when = None
+        else:
+            when = self.redials.next_attempt_time(call, outcome, now)
         if when is None:
             self._end_story(story, STORY_LOST, now)
         else:
@@ -581,7 +710,7 @@ class ContactCentre:
                                t_ivr_end, story.option, call.first_queue,
                                call.t_first_answer, NAN, call.leg + 1, call.transfers, call.wait, call.talk,
                                R.CALL_OPEN, call.difficult, call.abusive, call.misrouted, call.frustration,
-                               call.first_agent, -1, call.trigger))
+                               call.first_agent, -1, call.trigger, call.price))
         for story in self.open_stories.values():
             self._record_story(story)
         for group in self.groups:

@@ -31,7 +31,8 @@ class OutcomeModel:
                 transfers = [(queue_index[q], p) for q, p in outcome.transfer.items() if p > 0]
                 self.groups.append((outcome.resolve, transfers))
 
-    def decide(self, call: Call, group: int, resolve_shift: float = 0.0) -> tuple[int, int]:
+    def decide(self, call: Call, group: int, resolve_shift: float = 0.0, transfer_scale: float = 1.0
+               ) -> tuple[int, int]:
         """(talk outcome code, target queue or -1) for the conversation on the call's current leg."""
         spec = self.groups[group]
         if spec is None:
@@ -42,8 +43,8 @@ class OutcomeModel:
         if call.difficult:
             resolve += self.difficult_shift
         resolve = min(max(resolve, 0.0), 1.0)
-        total_transfer = sum(p for _, p in transfers)
-        scale = min(1.0, (1.0 - resolve) / total_transfer) if total_transfer > 0 else 0.0
+        total_transfer = sum(p for _, p in transfers) * transfer_scale
+        scale = transfer_scale * min(1.0, (1.0 - resolve) / total_transfer) if total_transfer > 0 else 0.0
         u = call.u(rng.OUTCOME)
         if u < resolve:
             return R.TALK_RESOLVED, -1

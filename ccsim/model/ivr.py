@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ccsim import rng
 from ccsim.config.journey import Ivr
+from ccsim.config.policies import IvrRedesign
 from ccsim.model.callers import Call
 
 IVR_ABANDONED, IVR_SELF_SERVED, IVR_ROUTED = 0, 1, 2
@@ -26,10 +27,12 @@ class MenuResult:
 class IvrMenu:
     """Runtime form of the ``ivr`` block; ``queue_index`` maps queue names to numbers."""
 
-    def __init__(self, spec: Ivr, queue_index: dict[str, int]):
-        self.time = spec.time.sampler()
-        self.abandon = spec.abandon
-        self.misroute = spec.misroute
+    def __init__(self, spec: Ivr, queue_index: dict[str, int], redesign: IvrRedesign | None = None):
+        time = spec.time.sampler()
+        time_factor = redesign.time_factor if redesign else 1.0
+        self.time = (lambda u: time(u) * time_factor) if redesign else time
+        self.abandon = spec.abandon * (redesign.abandon_factor if redesign else 1.0)
+        self.misroute = spec.misroute * (redesign.misroute_factor if redesign else 1.0)
         self.handover = spec.misroute_handover
         self.names = list(spec.options)
         self.upper: list[float] = []

@@ -69,7 +69,7 @@ class Group:
     """Agents with the same skills; ``serves`` is in priority order."""
 
     __slots__ = ("index", "name", "serves", "idle", "agents", "wrap", "talk_factor", "overflow_from",
-                 "hourly_cost", "resilience")
+                 "hourly_cost", "resilience", "quit_factor")
 
     def __init__(self, index: int, name: str, wrap: Callable[[float], float], talk_factor: float,
                  hourly_cost: float):
@@ -82,6 +82,7 @@ class Group:
         self.talk_factor = talk_factor
         self.hourly_cost = hourly_cost
         self.resilience = 0.0  # share of strain a group's training shields its agents from
+        self.quit_factor = 1.0  # multiplies the resignation hazard (training)
         self.overflow_from: list[tuple[Queue, float]] = []
 
 

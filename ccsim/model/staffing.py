@@ -115,8 +115,11 @@ def positions_from_shifts(shifts: list[Shift], calendar: Calendar) -> list[Posit
     return positions
 
 
-def build_positions(staffing: Staffing, calendar: Calendar) -> list[Position]:
-    """The rota positions of one group."""
+def build_positions(staffing: Staffing, calendar: Calendar, extra_off_phone: float = 0.0) -> list[Position]:
+    """The rota positions of one group; ``extra_off_phone`` adds that share of every shift off the phones."""
     if staffing.shifts:
-        return positions_from_shifts(staffing.shifts, calendar)
+        shifts = staffing.shifts
+        if extra_off_phone > 0:
+            shifts = [s.model_copy(update={"off_phone": min(0.5, s.off_phone + extra_off_phone)}) for s in shifts]
+        return positions_from_shifts(shifts, calendar)
     return positions_from_grid(headcount_grid(staffing, calendar), calendar)

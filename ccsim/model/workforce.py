@@ -137,7 +137,8 @@ class WorkforceModel:
     def _status(self, agent: Agent, day: int, scheduled: bool) -> int:
         absence = self.spec.absence
         if absence is not None and self._draw(agent, day, RESIGN) < (
-                absence.resignation_base * WORKING_DAYS_PER_DAY * absence.resignation_multiplier**agent.exhaustion):
+                absence.resignation_base * WORKING_DAYS_PER_DAY * agent.group.quit_factor
+                * absence.resignation_multiplier**agent.exhaustion):
             # Resigning is a calendar-day hazard, so part-timers leave as often as full-timers do.
             agent.resigned = True
             return R.STATUS_VACANT

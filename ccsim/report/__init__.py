@@ -44,6 +44,26 @@ class KpiInfo:
         return "pp" if self.kind == "share" else self.unit
 
     @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The values the KPI can take; t-intervals of small samples can reach past them."""
+        if self.name not in _CATALOGUE and not any(self.name.startswith(b + "_") for b in _CATALOGUE):
+            return (None, None)
+        if self.kind == "share" and self.name not in _UNBOUNDED_SHARES:
+            return (0.0, 1.0)
+        return (0.0, None)
+
+    def clip(self, value: float | None) -> float | None:
+        """``value`` moved into :attr:`bounds` (None stays None)."""
+        if value is None:
+            return None
+        low, high = self.bounds
+        if low is not None and value < low:
+            return low
+        if high is not None and value > high:
+            return high
+        return value
+
+    @property
     def scale(self) -> float:
         """Factor from stored value to displayed value (shares are stored as fractions)."""
         return 100.0 if self.kind == "share" else 1.0
@@ -94,12 +114,26 @@ _CATALOGUE = {info.name: info for info in [
     _k("repeat_person_share", "Customers with more than one problem", "share"),
     _k("resolution_rate", "Resolution rate", "share", "higher"),
     _k("transfer_rate", "Transfer rate", "share", "lower"),
+    _k("talk_share", "Talking, share of duty time", "share"),
+    _k("wrap_share", "Wrapping up, share of duty time", "share"),
+    _k("break_share", "Breaks and off-phone time, share of duty time", "share"),
+    _k("idle_share", "Idle, share of duty time", "share"),
+    _k("calls_per_agent_hour", "Calls per available agent-hour", "number", None, "calls/h"),
+    _k("longest_busy_stretch_s", "Longest stretch without a pause (mean per agent-day)", "seconds", "lower"),
+    _k("longest_busy_stretch_max_s", "Longest stretch without a pause (longest)", "seconds", "lower"),
+    _k("hostile_minutes_per_agent_day", "Hostile minutes per agent-day", "number", "lower", "min"),
     _k("stress_mean", "Agent strain, mean", "number", "lower", "strain"),
     _k("stress_p90", "Agent strain, 90th percentile", "number", "lower", "strain"),
-    _k("burnout_share", "Agents above the strain threshold", "share", "lower"),
-    _k("exhaustion_mean", "Exhaustion, mean", "number", "lower", "exhaustion"),
+    _k("burnout_share", "Duty time above the strain threshold", "share", "lower"),
+    _k("exhaustion_mean", "Exhaustion at the end, mean", "number", "lower", "exhaustion"),
+    _k("exhaustion_p90", "Exhaustion at the end, 90th percentile", "number", "lower", "exhaustion"),
     _k("sick_days", "Sick days", "days", "lower"),
+    _k("stress_leave_days", "Stress-leave days", "days", "lower"),
     _k("absence_rate", "Absence rate", "share", "lower"),
+    _k("headcount_mean", "Agents employed, mean", "count", None, "agents"),
+    _k("shrinkage_planned", "Planned shrinkage", "share"),
+    _k("shrinkage_total", "Total shrinkage", "share", "lower"),
+    _k("paid_hours", "Paid agent-hours", "hours"),
     _k("leavers", "Leavers", "count", "lower", "agents"),
     _k("attrition_annualised", "Attrition, annualised", "share", "lower"),
     _k("hires", "Hires", "count", None, "agents"),
@@ -111,6 +145,9 @@ _CATALOGUE = {info.name: info for info in [
     _k("revenue", "Revenue", "money", "higher"),
     _k("callers_lost", "Callers lost", "count", "lower", "callers"),
 ]}
+
+# Shares that can exceed 100 % (a yearly rate extrapolated from a short horizon).
+_UNBOUNDED_SHARES = {"attrition_annualised"}
 
 # Bases ordered longest first so "service_level_of_answered_x" is not read as "service_level" + "of_answered_x".
 _BASES = sorted(_CATALOGUE, key=len, reverse=True)
@@ -138,8 +175,11 @@ def kpi_info(name: str) -> KpiInfo:
 
 def _number(value: float, kind: Kind) -> str:
     magnitude = abs(value)
-    if kind in ("count", "money") or magnitude >= 1000:
+    if kind == "money" or magnitude >= 1000 or (kind == "count" and magnitude >= 100):
         return f"{value:,.0f}"
+    if kind == "count":
+        # A mean over replications of a count need not be whole: 0.333 leavers is informative.
+        return f"{value:.3g}"
     if magnitude >= 100:
         return f"{value:,.1f}"
     if magnitude >= 10 or kind in ("share", "seconds", "hours", "days"):
@@ -164,12 +204,45 @@ def format_difference(value: float | None, info: KpiInfo) -> str:
     return ("+" if value > 0 else "−") + text
 
 
+def decimals_for(half_width: float | None, info: KpiInfo) -> int | None:
+    """Decimals that show a difference to the precision its interval allows (two significant digits
+    of the half-width, in display units); None when there is no interval to go by."""
+    if half_width is None or not math.isfinite(half_width) or half_width <= 0:
+        return None
+    return int(min(6, max(0, 1 - math.floor(math.log10(half_width * info.scale)))))
+
+
+def format_signed(value: float | None, info: KpiInfo, decimals: int | None) -> str:
+    """A signed value in display units with a fixed number of decimals (default formatting if None)."""
+    if decimals is None:
+        return format_difference(value, info)
+    if value is None or not math.isfinite(value):
+        return "–"
+    shown = f"{abs(value) * info.scale:,.{decimals}f}"
+    if float(shown.replace(",", "")) == 0:
+        return shown
+    return ("+" if value > 0 else "−") + shown
+
+
+def format_plus_minus(mean: float | None, low: float | None, high: float | None, info: KpiInfo) -> str:
+    """"+0.41 ± 0.25": a difference with the half-width of its (symmetric) interval."""
+    if low is None or high is None or mean is None:
+        return format_difference(mean, info)
+    half = (high - low) / 2.0
+    decimals = decimals_for(half, info)
+    if decimals is None:
+        return format_signed(mean, info, None)
+    return f"{format_signed(mean, info, decimals)} ± {abs(half) * info.scale:,.{decimals}f}"
+
+
 def format_interval(low: float | None, high: float | None, info: KpiInfo, signed: bool = False) -> str:
     """"low … high" in display units; "–" when the interval cannot be estimated (one replication)."""
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return "–"
-    show = format_difference if signed else format_value
-    return f"{show(low, info)} … {show(high, info)}"
+    if signed:
+        decimals = decimals_for((high - low) / 2.0, info)
+        return f"{format_signed(low, info, decimals)} … {format_signed(high, info, decimals)}"
+    return f"{format_value(low, info)} … {format_value(high, info)}"
 
 
 def judgement(mean: float | None, excludes_zero: bool, info: KpiInfo) -> str:

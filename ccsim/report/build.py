@@ -82,12 +82,15 @@ class Loaded:
         frame = self.run.replications
         return frame.set_index("replication").sort_index() if "replication" in frame.columns else frame
 
-    def read_table(self, name: str, columns: Sequence[str]) -> pd.DataFrame | None:
-        """The columns of a saved table that exist (None when the table was not saved)."""
+    def read_table(self, name: str, columns: Sequence[str], optional: Sequence[str] = ()) -> pd.DataFrame | None:
+        """The columns of a saved table that exist; None when the table was not saved, is empty, or
+        lacks a column outside ``optional`` (results of an older simulator)."""
         path = self.run.path / "tables" / f"{name}.parquet"
         if not path.exists():
             return None
         available = set(pq.read_schema(path).names)
+        if any(c not in available for c in columns if c not in optional):
+            return None
         frame = pd.read_parquet(path, columns=[c for c in columns if c in available])
         return frame if len(frame) else None
 
@@ -161,17 +164,21 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (numerator / denominator.where(denominator > 0)).astype(float)
 
 
-def _concat(loaded: Sequence[Loaded], table: str, columns: Sequence[str],
-            time_column: str | None = "t_start") -> tuple[pd.DataFrame, list[str]]:
+def _concat(loaded: Sequence[Loaded], table: str, columns: Sequence[str], time_column: str | None = "t_start",
+            optional: Sequence[str] = ("open", "required")) -> tuple[pd.DataFrame, list[str]]:
     """A table over all scenarios (column ``scenario``) after each one's warm-up; and who lacks it."""
     frames, missing = [], []
     for item in loaded:
-        frame = item.read_table(table, columns)
+        frame = item.read_table(table, columns, optional)
         if frame is None:
             missing.append(item.label)
             continue
         if time_column and time_column in frame.columns and item.warmup > 0:
             frame = frame[frame[time_column] >= item.warmup]
+        if "open" in frame.columns:
+            # Intervals after closing hold only stragglers (a transfer, the last calls in hand); their
+            # ratios swing wildly on a handful of calls and would dwarf the day in the charts.
+            frame = frame[frame["open"].astype(bool)]
         frames.append(frame.assign(scenario=item.label))
     return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), missing
 
@@ -265,26 +272,36 @@ def trigger_shares(calls: pd.DataFrame) -> pd.DataFrame:
 
 
 def agent_day_measures(agent_days: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario, replication and day: strain, share above threshold, absence, vacancies, exhaustion."""
-    frame = agent_days.assign(status=agent_days["status"].astype(str))
-    working = frame["status"] == "working"
-    rostered = ~frame["status"].isin(["off", "vacant"])
-    frame = frame.assign(
-        working=working.astype(float),
-        rostered=rostered.astype(float),
-        absent=frame["status"].isin(["sick", "stress_leave"]).astype(float),
-        vacant=(frame["status"] == "vacant").astype(float),
-        strain_working=frame.get("strain_mean", pd.Series(np.nan, index=frame.index)).where(working),
-        above=(frame.get("above_threshold_s", pd.Series(0.0, index=frame.index)) > 0).where(working).astype(float),
-        exhaustion_present=frame.get("exhaustion", pd.Series(np.nan, index=frame.index)).where(frame["status"] != "vacant"),
-    )
+    """Per scenario, replication and day, defined as the KPIs of the same names define them:
+
+    ``strain`` (duty-weighted mean strain of working agents), ``above_share`` (share of their duty
+    time above the strain threshold), ``absent_share`` (sick or stress leave among agent-days that
+    were working, sick or on stress leave), ``exhaustion`` (mean of agents employed),
+    ``leavers_so_far`` (resignations up to and including the day).
+    """
+    status = agent_days["status"].astype(str)
+    working = status == "working"
+    duty = agent_days["duty_s"].where(working, 0.0) if "duty_s" in agent_days else working.astype(float)
+    zero = pd.Series(0.0, index=agent_days.index)
+    frame = pd.DataFrame({
+        "scenario": agent_days["scenario"], "replication": agent_days["replication"], "day": agent_days["day"],
+        "duty": duty,
+        "strain_duty": agent_days.get("strain_mean", zero).fillna(0.0) * duty,
+        "above": agent_days.get("above_threshold_s", zero).where(working, 0.0),
+        "absent": status.isin(["sick", "stress_leave"]).astype(float),
+        "available": status.isin(["working", "sick", "stress_leave"]).astype(float),
+        "exhaustion": agent_days.get("exhaustion", pd.Series(np.nan, index=agent_days.index)).where(
+            status != "vacant"),
+        "resigned": agent_days.get("resigned", zero).astype(float),
+    })
     grouped = frame.groupby(["scenario", "replication", "day"], observed=True)
-    result = grouped[["working", "rostered", "absent", "vacant"]].sum()
-    result["strain"] = grouped["strain_working"].mean()
-    result["above_share"] = grouped["above"].mean()
-    result["exhaustion"] = grouped["exhaustion_present"].mean()
-    result = result.reset_index()
-    result["absent_share"] = _ratio(result["absent"], result["rostered"])
+    result = grouped[["duty", "strain_duty", "above", "absent", "available", "resigned"]].sum()
+    result["exhaustion"] = grouped["exhaustion"].mean()
+    result = result.reset_index().sort_values(["scenario", "replication", "day"])
+    result["strain"] = _ratio(result["strain_duty"], result["duty"])
+    result["above_share"] = _ratio(result["above"], result["duty"])
+    result["absent_share"] = _ratio(result["absent"], result["available"])
+    result["leavers_so_far"] = result.groupby(["scenario", "replication"])["resigned"].cumsum()
     return result
 
 
@@ -311,7 +328,8 @@ def flatten(document: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...]
         for key, value in document.items():
             flat.update(flatten(value, (*prefix, str(key))))
         return flat
-    if isinstance(document, list) and document and any(isinstance(v, (dict, list)) for v in document):
+    if isinstance(document, list) and document and any(isinstance(v, (dict, list)) for v in document) \
+            and not _is_step_function(document):
         flat = {}
         for index, value in enumerate(document):
             flat.update(flatten(value, (*prefix, str(index))))
@@ -319,11 +337,33 @@ def flatten(document: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...]
     return {prefix: document}
 
 
+def _is_step_function(value: Any) -> bool:
+    """A time-of-day step function as scenario documents store it: [[seconds, value], ...], times rising."""
+    if not isinstance(value, list) or not value:
+        return False
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                          for x in p) for p in value):
+        return False
+    times = [p[0] for p in value]
+    return all(0 <= t <= 86400 for t in times) and times == sorted(times)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else json.dumps(value)
+
+
 def show_value(value: Any, limit: int = 160) -> str:
-    """A scenario value as short readable text (YAML flow style for lists and mappings)."""
+    """A scenario value as short readable text (YAML flow style for lists and mappings).
+
+    Step functions of the time of day read as they are written in scenario files ("08:00: 4, ...").
+    """
     if value is _MISSING:
         return "(not set)"
-    if isinstance(value, str):
+    if _is_step_function(value):
+        shown = ", ".join(f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}: {_number(v)}" for t, v in value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = _number(value)
+    elif isinstance(value, str):
         shown = value
     elif isinstance(value, (dict, list)):
         shown = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip()
@@ -341,7 +381,7 @@ def document_changes(baseline: dict[str, Any], variant: dict[str, Any]) -> list[
         if ".".join(path) in _IGNORED_PATHS:
             continue
         before, after = old.get(path, _MISSING), new.get(path, _MISSING)
-        if before == after and type(before) is type(after):
+        if before == after:
             continue
         # An empty block on one side and its filled-in keys on the other: the keys say it all.
         empty_here = before in ({}, []) and after is _MISSING and any(p[: len(path)] == path for p in new)
@@ -364,7 +404,7 @@ def paid_line_enabled(document: dict[str, Any]) -> bool:
 
 
 def day_labels(document: dict[str, Any], days: Sequence[int]) -> dict[int, str]:
-    """Day numbers of the run -> "Mon 5 Jan" (from the horizon's start date)."""
+    """Day numbers of the run -> "Mon\n5 Jan" (from the horizon's start date; the line break is for ticks)."""
     start = document.get("horizon", {}).get("start_date")
     try:
         first = dt.date.fromisoformat(str(start))
@@ -373,11 +413,29 @@ def day_labels(document: dict[str, Any], days: Sequence[int]) -> dict[int, str]:
     labels = {}
     for day in days:
         date = first + dt.timedelta(days=int(day))
-        labels[int(day)] = f"{WEEKDAY_NAMES[date.weekday()]} {date.day} {date.strftime('%b')}"
+        labels[int(day)] = f"{WEEKDAY_NAMES[date.weekday()]}\n{date.day} {date.strftime('%b')}"
     return labels
 
 
 # --- the report --------------------------------------------------------------------------------
+
+
+def measure_of(name: str) -> F.Measure:
+    """The axis description of a KPI (label, unit, per cent or not, smallest possible value)."""
+    info = kpi_info(name)
+    return F.Measure(info.label, info.unit if info.kind != "share" else "", share=info.kind == "share",
+                     digits=0 if info.kind == "money" else 2, lower=info.bounds[0])
+
+
+def difference_measure(name: str) -> F.Measure:
+    """The axis of a KPI's difference: shares in percentage points, no lower bound."""
+    info = kpi_info(name)
+    return F.Measure(info.label, info.difference_unit, digits=0 if info.kind == "money" else 2, lower=None)
+
+
+def _by_clock(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``clock`` column (timestamps of one day) for a time-of-day axis, sorted by it."""
+    return frame.assign(clock=F.clock(frame["time"])).sort_values("clock", kind="stable")
 
 
 class ReportBuilder:
@@ -396,7 +454,7 @@ class ReportBuilder:
         self.paired = self._pairable()
         self.differences = self._differences()
         self.intervals, self.intervals_missing = _concat(
-            loaded, "intervals", ["replication", "day", "time", "t_start", "queue", "offered", "answered",
+            loaded, "intervals", ["replication", "day", "time", "t_start", "open", "queue", "offered", "answered",
                                   "abandoned", "answered_within_threshold", "asa_s"])
 
     # statistics
@@ -452,9 +510,7 @@ class ReportBuilder:
         for name in names:
             if not any(name in self.estimates[item.label] for item in self.loaded):
                 continue
-            info = kpi_info(name)
-            result[name] = F.Measure(info.label, info.unit if info.kind != "share" else "",
-                                     share=info.kind == "share", digits=0 if info.kind in ("count", "money") else 2)
+            result[name] = measure_of(name)
         return result
 
     def _present(self, names: Sequence[str]) -> list[str]:
@@ -469,8 +525,8 @@ class ReportBuilder:
     def _note_missing(self, missing: list[str], what: str) -> P.Block | None:
         if not missing:
             return None
-        return P.Block(note=f"{what} need the per-call tables, which were not saved for: {', '.join(missing)} "
-                            "(run without --no-tables to get them).")
+        return P.Block(note=f"{what} need the per-call tables, which these results lack for: {', '.join(missing)} "
+                            "(run without --no-tables to save them).")
 
     # sections
 
@@ -481,7 +537,7 @@ class ReportBuilder:
                   "callers)" if self.paired else
                   "unpaired (Welch), because the scenarios were not run with the same seed")
         intro = (f"Means over {replications} replication(s); the grey line under each value is its 95 % "
-                 "confidence interval.")
+                 "confidence interval (cut at the possible range, e.g. 0 %).")
         if self.variants:
             intro += f" Δ is the variant minus {self.baseline.label}, {method}."
         blocks = [P.Block(html=P.kpi_table(self.kpi_rows(names), self.cards()))]
@@ -495,7 +551,28 @@ class ReportBuilder:
         all_names = self.kpi_names()
         blocks.append(P.Block(html=P.details(f"All {len(all_names)} measures",
                                              P.kpi_table(self.kpi_rows(all_names), self.cards()))))
+        if self.variants:
+            blocks.append(self._difference_block(names[:9]))
         return P.Section("summary", "Headline", intro, blocks)
+
+    def _difference_block(self, names: Sequence[str]) -> P.Block:
+        rows = []
+        for variant in self.variants:
+            for name in names:
+                diff = self.differences[variant.label].get(name)
+                if diff is None or diff.mean is None:
+                    continue
+                scale = kpi_info(name).scale
+                rows.append({"variant": variant.label, "kpi": name, "mean": diff.mean * scale,
+                             "ci_low": diff.ci_low * scale if diff.ci_low is not None else np.nan,
+                             "ci_high": diff.ci_high * scale if diff.ci_high is not None else np.nan,
+                             "excludes_zero": diff.excludes_zero})
+        frame = pd.DataFrame(rows, columns=["variant", "kpi", "mean", "ci_low", "ci_high", "excludes_zero"])
+        measures = {name: difference_measure(name) for name in names if name in set(frame["kpi"])}
+        fig = F.difference_panels(frame, title=f"Change against {F.text(self.baseline.label)}, with 95 % intervals",
+                                  colours=self.colours, measures=measures)
+        return P.Block(figure=fig, caption="Filled marker: the interval excludes zero; open marker: it includes "
+                                           "zero (no clear change). Shares in percentage points.")
 
     def changes(self) -> P.Section | None:
         if not self.variants:
@@ -507,17 +584,16 @@ class ReportBuilder:
             heading = f"{variant.label}: {len(changes)} setting(s) differ from {self.baseline.label}"
             blocks.append(P.Block(html=P.details(heading, inner, open_=len(changes) <= 25)))
         return P.Section("changes", "What changed",
-                         "Each variant's resolved scenario (every default filled in) against the baseline's; "
-                         "dotted paths as in --set.", blocks)
+                         "Each variant's resolved scenario (every default filled in) against the baseline's, as "
+                         "dotted paths like those of --set. Durations are in seconds.", blocks)
 
-    def tradeoff(self) -> P.Section:
-        x = F.Measure("Average speed of answer", "s")
+    def tradeoff(self) -> P.Section | None:
+        if not self._present(["asa_s"]):
+            return None
         panels: list[tuple[F.Measure, dict[str, Estimate]]] = []
         strain = next((k for k in ("burnout_share", "stress_mean", "occupancy") if self._present([k])), None)
         if strain:
-            info = kpi_info(strain)
-            panels.append((F.Measure(info.label, info.unit if info.kind != "share" else "", share=info.kind == "share"),
-                           {i.label: self.estimates[i.label].get(strain) for i in self.loaded}))
+            panels.append((measure_of(strain), {i.label: self.estimates[i.label].get(strain) for i in self.loaded}))
         cost, cost_label = self._cost_estimates()
         if cost:
             panels.append((F.Measure(cost_label, self._currency(), digits=0), cost))
@@ -529,10 +605,10 @@ class ReportBuilder:
                     continue
                 rows.append({"scenario": item.label, "panel": index, "x": xe.mean, "x_low": xe.ci_low,
                              "x_high": xe.ci_high, "y": ye.mean, "y_low": ye.ci_low, "y_high": ye.ci_high})
-        points = pd.DataFrame(rows, columns=["scenario", "panel", "x", "x_low", "x_high", "y", "y_low", "y_high"])
-        points = points.astype({c: float for c in ["x", "x_low", "x_high", "y", "y_low", "y_high"]})
-        fig = F.tradeoff(points, title="Trade-off: waiting against agent load and cost", colours=self.colours, x=x,
-                         panels=[p[0] for p in panels])
+        columns = ["x", "x_low", "x_high", "y", "y_low", "y_high"]
+        points = pd.DataFrame(rows, columns=["scenario", "panel", *columns]).astype({c: float for c in columns})
+        fig = F.tradeoff(points, title="Trade-off: waiting against agent strain and cost", colours=self.colours,
+                         x=measure_of("asa_s"), panels=[p[0] for p in panels])
         caption = ("One point per scenario with 95 % intervals on both axes. Towards the bottom left is better: "
                    "shorter waits with less strain and lower cost.")
         if strain == "occupancy":
@@ -541,8 +617,8 @@ class ReportBuilder:
 
     def wait(self) -> P.Section:
         blocks: list[P.Block] = []
-        target = self.baseline.doc.get("service_level", {}).get("target")
-        threshold = self.baseline.doc.get("service_level", {}).get("threshold")
+        level = self.baseline.doc.get("service_level", {})
+        target, threshold = level.get("target"), level.get("threshold")
         facet_order = [ALL_QUEUES, *self._queues()]
         if not self.intervals.empty:
             measures = queue_measures(self.intervals)
@@ -553,101 +629,126 @@ class ReportBuilder:
                 ("abandon_rate", "Abandonment by time of day", F.Measure("Abandoned", share=True), None, ""),
             ]
             for column, title, measure, reference, reference_label in spec:
-                frame = bands(measures, ["scenario", "queue", "time"], column).sort_values(["time"], kind="stable")
+                frame = _by_clock(bands(measures, ["scenario", "queue", "time"], column))
                 blocks.append(P.Block(figure=F.band_lines(
-                    frame, x="time", title=title, measure=measure, x_title="Time of day (start of interval)",
+                    frame, x="clock", title=title, measure=measure, x_title="Time of day (start of half hour)",
                     colours=self.colours, facet="queue", facet_order=facet_order, reference=reference,
-                    reference_label=reference_label)))
+                    reference_label=reference_label, time_of_day=True)))
             by_day = day_measures(self.intervals)
             days = sorted(int(d) for d in by_day["day"].unique())
-            panels = [("Average speed of answer", F.Measure("ASA", "s"), bands(by_day, ["scenario", "day"], "asa_s")),
-                      ("Service level", F.Measure("Service level", share=True),
-                       bands(by_day, ["scenario", "day"], "service_level"))]
-            blocks.append(P.Block(figure=F.stacked_panels(
-                [(t, m, f.sort_values("day")) for t, m, f in panels], title="Waiting over the days",
-                colours=self.colours, x="day", x_title="Day", x_ticks=day_labels(self.baseline.doc, days))))
+            if len(days) > 1:
+                panels = [("Average speed of answer", F.Measure("ASA", "s"),
+                           bands(by_day, ["scenario", "day"], "asa_s")),
+                          ("Service level", F.Measure("Service level", share=True),
+                           bands(by_day, ["scenario", "day"], "service_level"))]
+                blocks.append(P.Block(figure=F.stacked_panels(
+                    [(t, m, f.sort_values("day")) for t, m, f in panels], title="Waiting day by day",
+                    colours=self.colours, x="day", x_title="Day", x_ticks=day_labels(self.baseline.doc, days))))
         legs, legs_missing = _concat(self.loaded, "legs", ["replication", "t_enqueue", "wait_s", "outcome"],
                                      time_column="t_enqueue")
         if not legs.empty:
             survival = bands(wait_survival(legs), ["scenario", "wait_s"], "share")
             blocks.append(P.Block(figure=F.wait_curves(
-                survival, title="How long callers wait: share of queue visits still waiting after t",
-                colours=self.colours, threshold=float(threshold) if threshold is not None else None),
-                caption="Queue visits that ended (answered or abandoned). The height at the threshold is one "
-                        "minus the service level of those visits."))
+                survival, title="How long callers wait", colours=self.colours,
+                threshold=float(threshold) if threshold is not None else None),
+                caption="Share of queue visits (answered or abandoned) still waiting after t seconds. At the "
+                        "threshold it is one minus the service level of those visits."))
         note = self._note_missing(sorted(set(self.intervals_missing) | set(legs_missing)), "Charts by time of day")
         if note:
             blocks.append(note)
-        kpis = self.measures(["abandon_rate", "service_level", "asa_s", "wait_p90_s", "p_wait", "mean_wait_s"])
+        kpis = self.measures(["service_level", "asa_s", "abandon_rate", "wait_p90_s", "p_wait", "mean_wait_s"])
         blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Waiting over the whole horizon",
                                                 colours=self.colours, measures=kpis)))
         return P.Section("wait", "Waiting",
-                         "Means over replications by half hour of the day (pooled over the days), with 95 % bands.",
-                         blocks)
+                         "Means over replications for each half hour of the opening hours (pooled over the days), "
+                         "with 95 % bands; the first panel pools all queues.", blocks)
 
     def load(self) -> P.Section:
         blocks: list[P.Block] = []
         frame, missing = _concat(self.loaded, "group_intervals",
-                                 ["replication", "day", "time", "t_start", "group", "agents_on_duty", "busy_s",
-                                  "available_s", "required"])
+                                 ["replication", "day", "time", "t_start", "open", "group", "agents_on_duty",
+                                  "busy_s", "available_s", "required"])
         if not frame.empty:
             measures = group_measures(frame)
-            occupancy = bands(measures, ["scenario", "group", "time"], "occupancy").sort_values("time", kind="stable")
+            occupancy = _by_clock(bands(measures, ["scenario", "group", "time"], "occupancy"))
             blocks.append(P.Block(figure=F.band_lines(
-                occupancy, x="time", title="Occupancy by agent group and time of day",
-                measure=F.Measure("Occupancy", share=True), x_title="Time of day (start of interval)",
-                colours=self.colours, facet="group", facet_order=self._groups())))
+                occupancy, x="clock", title="Occupancy by agent group and time of day",
+                measure=F.Measure("Occupancy", share=True), x_title="Time of day (start of half hour)",
+                colours=self.colours, facet="group", facet_order=self._groups(), time_of_day=True)))
             on_duty = bands(measures, ["scenario", "group", "time"], "agents_on_duty")
             if "required" in measures.columns:
                 required = measures.groupby(["scenario", "group", "time"], observed=True)["required"].mean()
                 on_duty = on_duty.join(required, on=["scenario", "group", "time"])
-            title = "Agents on duty vs required" if "required" in on_duty.columns else "Agents on duty"
+            has_required = "required" in on_duty.columns and on_duty["required"].notna().any()
+            title = "Agents on duty vs required" if has_required else "Agents on duty"
             blocks.append(P.Block(figure=F.staffing_lines(
-                on_duty.sort_values("time", kind="stable"), title=f"{title} by time of day (mean over the days)",
+                _by_clock(on_duty), title=f"{title} by time of day (mean over the days)",
                 colours=self.colours, groups=self._groups()),
-                caption="Solid: agents on duty (breaks included)." + (
-                    " Dashed: agents required." if "required" in on_duty.columns else "")))
+                caption="Solid: agents on duty, breaks included." + (
+                    " Dashed: agents required." if has_required else "")))
         note = self._note_missing(missing, "Charts by time of day")
         if note:
             blocks.append(note)
-        names = [k for k in self.kpi_names() if k.startswith("occupancy")] + \
-                [k for k in self.kpi_names() if k.startswith("agent_hours")]
+        split = self._present(["talk_share", "wrap_share", "break_share", "idle_share"])
+        if split:
+            rows = [{"scenario": item.label, "use": kpi_info(name).label.split(",")[0],
+                     "share": self.estimates[item.label][name].mean}
+                    for item in self.loaded for name in split
+                    if name in self.estimates[item.label] and self.estimates[item.label][name].mean is not None]
+            blocks.append(P.Block(figure=F.stacked_shares(
+                pd.DataFrame(rows), title="How agents spend their time on duty", category="use",
+                colours=self.colours, x_title="Share of time on duty (%)"), wide=False,
+                caption="Means over replications of talk, wrap-up, break and idle time as shares of time on duty."))
+        names = [k for k in self.kpi_names() if k.startswith("occupancy")]
+        names += self._present(["calls_per_agent_hour"])
+        names += [k for k in self.kpi_names() if k.startswith("agent_hours")]
         kpis = self.measures(names)
         blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Occupancy and agent-hours by group",
-                                                colours=self.colours, measures=kpis, columns=3)))
+                                                colours=self.colours, measures=kpis)))
         return P.Section("load", "Agent load",
                          "Occupancy is busy time (talk and wrap-up) over time on duty and not on a break.", blocks)
+
+    def _open_times(self) -> dict[str, set[str]]:
+        if self.intervals.empty:
+            return {}
+        return {str(k): set(v) for k, v in self.intervals.groupby("scenario")["time"].unique().items()}
 
     def burnout(self) -> P.Section:
         blocks: list[P.Block] = []
         strain, _ = _concat(self.loaded, "strain_intervals",
                             ["replication", "day", "time", "t_start", "group", "agents", "strain_mean"])
         if not strain.empty:
-            frame = bands(strain_by_time(strain), ["scenario", "group", "time"], "strain").sort_values("time")
+            open_times = self._open_times()
+            if open_times:
+                keep = [t in open_times.get(s, set()) for s, t in zip(strain["scenario"], strain["time"])]
+                strain = strain[keep]
+            frame = _by_clock(bands(strain_by_time(strain), ["scenario", "group", "time"], "strain"))
             blocks.append(P.Block(figure=F.band_lines(
-                frame, x="time", title="Agent strain by time of day", measure=F.Measure("Strain", "mean of agents"),
-                x_title="Time of day (start of interval)", colours=self.colours, facet="group",
-                facet_order=self._groups())))
+                frame, x="clock", title="Agent strain by time of day", measure=F.Measure("Strain", "mean of agents"),
+                x_title="Time of day (start of half hour)", colours=self.colours, facet="group",
+                facet_order=self._groups(), time_of_day=True)))
         days, _ = _concat(self.loaded, "agent_days",
-                          ["replication", "day", "status", "strain_mean", "above_threshold_s", "exhaustion"],
-                          time_column=None)
-        if not days.empty:
+                          ["replication", "day", "status", "duty_s", "strain_mean", "above_threshold_s", "exhaustion",
+                           "resigned"], time_column=None,
+                          optional=("duty_s", "strain_mean", "above_threshold_s", "exhaustion", "resigned"))
+        numbers = sorted(int(d) for d in days["day"].unique()) if not days.empty else []
+        if len(numbers) > 1:
             measures = agent_day_measures(days)
             keys = ["scenario", "day"]
-            numbers = sorted(int(d) for d in measures["day"].unique())
             panels = [
-                ("Strain of working agents", F.Measure("Strain", "mean"), bands(measures, keys, "strain")),
-                ("Working agents above the strain threshold", F.Measure("Above threshold", share=True),
+                ("Strain of working agents", F.Measure("Strain", "duty-weighted mean"),
+                 bands(measures, keys, "strain")),
+                ("Duty time above the strain threshold", F.Measure("Above threshold", share=True),
                  bands(measures, keys, "above_share")),
-                ("Absent (sick or stress leave)", F.Measure("Absent", share=True),
+                ("Absence (sick or stress leave)", F.Measure("Absent", share=True),
                  bands(measures, keys, "absent_share")),
-                ("Vacant positions (after leavers)", F.Measure("Vacant", "positions"), bands(measures, keys, "vacant")),
+                ("Leavers so far", F.Measure("Leavers", "agents"), bands(measures, keys, "leavers_so_far")),
             ]
             if measures["exhaustion"].notna().any():
                 panels.append(("Exhaustion", F.Measure("Exhaustion", "mean"), bands(measures, keys, "exhaustion")))
             panels = [(t, m, f.dropna(subset=["mean"]).sort_values("day")) for t, m, f in panels]
             blocks.append(P.Block(figure=F.stacked_panels(
-                panels, title="Burnout, absence and attrition over the days", colours=self.colours, x="day",
+                panels, title="Strain, absence and attrition day by day", colours=self.colours, x="day",
                 x_title="Day", x_ticks=day_labels(self.baseline.doc, numbers))))
         kpis = self.measures(BURNOUT_KPIS)
         if kpis:
@@ -663,17 +764,17 @@ class ReportBuilder:
         blocks: list[P.Block] = []
         kpis = self.measures(CALLER_KPIS)
         if kpis:
-            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Callers' journey",
+            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="The callers' journey",
                                                     colours=self.colours, measures=kpis)))
         stories, missing = _concat(self.loaded, "stories", ["replication", "t_first", "outcome", "attempts"],
                                    time_column="t_first")
         if not stories.empty:
             shares = bands(attempts_shares(stories), ["scenario", "attempts"], "share")
             blocks.append(P.Block(figure=F.grouped_bars(
-                shares, x="attempts", title="Attempts to resolution", measure=F.Measure("Resolved problems", share=True),
-                x_title="Attempt that resolved the problem (calls)", colours=self.colours,
-                x_order=["1", "2", "3", "4", "5+"]), wide=False,
-                caption="Resolved problems by the number of calls they took (95 % intervals)."))
+                shares, x="attempts", title="Calls it took to resolve a problem",
+                measure=F.Measure("Resolved problems", share=True), x_title="Calls until resolved",
+                colours=self.colours, x_order=["1", "2", "3", "4", "5+"]), wide=False,
+                caption="Resolved problems by the number of calls they took, with 95 % intervals."))
         calls, calls_missing = _concat(self.loaded, "calls", ["replication", "t_arrive", "trigger"],
                                        time_column="t_arrive")
         if not calls.empty:
@@ -681,8 +782,8 @@ class ReportBuilder:
             order = [t for t in TRIGGER_LABELS if t in set(shares["trigger"])]
             blocks.append(P.Block(figure=F.stacked_shares(
                 shares, title="Why calls happened", category="trigger", colours=self.colours, category_order=order,
-                category_labels=TRIGGER_LABELS), wide=False,
-                caption="Share of all calls: a new problem, or a redial after an earlier call failed."))
+                category_labels=TRIGGER_LABELS, x_title="Share of calls (%)"), wide=False,
+                caption="All calls: a new problem, or calling again after an earlier call failed."))
         note = self._note_missing(sorted(set(missing) | set(calls_missing)), "Attempts and redial charts")
         if note:
             blocks.append(note)
@@ -698,14 +799,20 @@ class ReportBuilder:
     def _cost_estimates(self) -> tuple[dict[str, Estimate], str]:
         """Total cost per scenario: the ``cost_total`` KPI, else agent-hours x hourly cost per group."""
         if self._present(["cost_total"]):
-            return {i.label: self.estimates[i.label]["cost_total"] for i in self.loaded
-                    if "cost_total" in self.estimates[i.label]}, "Total cost"
-        result = {}
-        for item in self.loaded:
-            per_group = self._staff_cost(item)
-            if per_group is not None:
-                result[item.label] = estimate(per_group.sum(axis=1).to_numpy())
-        return result, "Agent cost (agent-hours × hourly cost)"
+            result = {i.label: self.estimates[i.label]["cost_total"] for i in self.loaded
+                      if "cost_total" in self.estimates[i.label]}
+            label = "Total cost"
+        else:
+            result = {}
+            for item in self.loaded:
+                per_group = self._staff_cost(item)
+                if per_group is not None:
+                    result[item.label] = estimate(per_group.sum(axis=1).to_numpy())
+            label = "Agent cost"
+        # No hourly costs in the scenarios: every cost is zero, and a chart of zeros says nothing.
+        if not any(abs(e.mean or 0.0) > 0 for e in result.values()):
+            return {}, label
+        return result, label
 
     def _staff_cost(self, item: Loaded) -> pd.DataFrame | None:
         frame = self.frames[item.label]
@@ -718,53 +825,102 @@ class ReportBuilder:
             columns[str(group)] = frame[column].astype(float) * float(rate)
         return pd.DataFrame(columns) if columns else None
 
+    def _cost_components(self, item: Loaded) -> dict[str, float] | None:
+        """Parts that add up to ``cost_total`` (None when they do not: then only the total is shown).
+
+        Training is paid agent time, so a ``cost_agents`` that already includes it is split into
+        time on the phones and training rather than counting training twice.
+        """
+        estimates = self.estimates[item.label]
+        parts = {k: estimates[k].mean for k in COST_COMPONENTS if k in estimates and estimates[k].mean is not None}
+        total = estimates.get("cost_total")
+        if total is None or total.mean is None or not parts:
+            return parts or None
+        tolerance = 1e-6 * max(1.0, abs(total.mean))
+        if abs(sum(parts.values()) - total.mean) <= tolerance:
+            return parts
+        training = parts.get("cost_training", 0.0)
+        if "cost_agents" in parts and abs(sum(parts.values()) - training - total.mean) <= tolerance:
+            parts["cost_agents"] -= training
+            return parts
+        return None
+
     def money(self) -> P.Section:
         blocks: list[P.Block] = []
         unit = self._currency()
-        components_present = self._present(COST_COMPONENTS)
+        totals, total_label = self._cost_estimates()
+        labels = {"cost_agents": "agents", "cost_training": "training", "cost_hiring": "hiring",
+                  "cost_telephony": "telephony"}
         rows = []
-        if components_present:
+        if self._present(["cost_total"]):
             for item in self.loaded:
-                for name in components_present:
-                    est = self.estimates[item.label].get(name)
-                    if est is not None and est.mean is not None:
-                        rows.append({"scenario": item.label, "component": kpi_info(name).label, "mean": est.mean})
-            caption = "Stacked: cost components; marker: total with its 95 % interval."
+                for name, value in (self._cost_components(item) or {}).items():
+                    rows.append({"scenario": item.label, "component": labels[name], "mean": value})
+            caption = "Stacked: what the cost is made of (means); diamond: the total with its 95 % interval."
         else:
             for item in self.loaded:
                 per_group = self._staff_cost(item)
-                if per_group is None:
-                    continue
-                for group, values in per_group.items():
+                for group, values in (per_group.items() if per_group is not None else []):
                     rows.append({"scenario": item.label, "component": f"agents: {group}", "mean": float(values.mean())})
-            caption = ("Estimated from agent-hours on duty × each group's hourly_cost; these results carry no cost "
-                       "measures. Marker: total with its 95 % interval.")
-        totals, _ = self._cost_estimates()
-        if rows and totals:
-            components = pd.DataFrame(rows)
+            caption = ("Estimated from agent-hours on duty × each group's hourly cost (these results carry no cost "
+                       "measures); diamond: the total with its 95 % interval.")
+        components = pd.DataFrame(rows, columns=["scenario", "component", "mean"])
+        if not components.empty:
+            nonzero = components.groupby("component")["mean"].apply(lambda v: bool((v.abs() > 0).any()))
+            components = components[components["component"].map(nonzero)]
+        if totals:
             total_frame = pd.DataFrame([{"scenario": k, "mean": v.mean, "ci_low": v.ci_low, "ci_high": v.ci_high}
                                         for k, v in totals.items()]).astype({"mean": float, "ci_low": float,
                                                                             "ci_high": float})
-            blocks.append(P.Block(figure=F.cost_bars(components, total_frame, title="Cost per scenario",
-                                                     colours=self.colours, unit=unit), caption=caption))
-        kpis = self.measures(MONEY_KPIS)
+            if components.empty:
+                components = total_frame[["scenario", "mean"]].assign(component=total_label.lower())
+            if components["component"].nunique() == 1:
+                caption = caption.replace("Stacked: what the cost is made of (means)", "Bars: the mean cost")
+            blocks.append(P.Block(figure=F.cost_bars(components, total_frame, title=f"{total_label} per scenario",
+                                                     colours=self.colours, unit=unit), caption=caption, wide=False))
+        others = [k for k in MONEY_KPIS if k != "cost_total"]
+        kpis = self.measures(others)
         if kpis:
-            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Cost, revenue and lost callers",
-                                                    colours=self.colours, measures=kpis)))
+            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Revenue and lost callers",
+                                                    colours=self.colours, measures=kpis, columns=2), wide=False))
+        if self.variants and totals:
+            blocks.append(self._cost_difference_block())
         if not blocks:
             blocks.append(P.Block(note="These results carry no cost measures and no hourly costs."))
         return P.Section("money", "Money", "Over the whole simulated horizon" + (f", in {unit}." if unit else "."),
                          blocks)
 
+    def _cost_difference_block(self) -> P.Block:
+        def nonzero(names: Sequence[str]) -> list[str]:
+            return [n for n in self._present(names) if any(
+                abs(self.estimates[i.label][n].mean or 0.0) > 0 for i in self.loaded if n in self.estimates[i.label])]
+
+        components = nonzero(COST_COMPONENTS)
+        # A single component is the total again; only a split into two or more adds anything.
+        names = nonzero(["cost_total"]) + (components if len(components) > 1 else []) + nonzero(["revenue"])
+        if not names:
+            return P.Block(note="No cost differences to show.")
+        block = self._difference_block(names)
+        block.figure.update_layout(title_text=f"<b>Cost against {F.text(self.baseline.label)}, with 95 % "
+                                              "intervals</b>")
+        block.caption = "Filled marker: the interval excludes zero; open marker: it includes zero (no clear change)."
+        block.wide = False
+        return block
+
     # page
 
     def cards(self) -> list[P.ScenarioCard]:
         cards = []
+        base_description = str(self.baseline.doc.get("description", "") or "")
         for index, item in enumerate(self.loaded):
-            done = self.run_replications(item)
-            cards.append(P.ScenarioCard(item.label, item.colour, "baseline" if index == 0 and self.variants else
-                                        ("variant" if index else "scenario"),
-                                        str(item.doc.get("description", "") or ""), item.run.path.name, done))
+            description = str(item.doc.get("description", "") or "")
+            if index and description == base_description:
+                # Variants usually inherit the baseline's description; saying it again tells nothing.
+                changed = len(document_changes(self.baseline.doc, item.doc))
+                description = f"{changed} setting(s) differ from {self.baseline.label}: see What changed."
+            role = "baseline" if index == 0 and self.variants else ("variant" if index else "scenario")
+            cards.append(P.ScenarioCard(item.label, item.colour, role, description, item.run.path.name,
+                                        self.run_replications(item)))
         return cards
 
     @staticmethod
@@ -795,6 +951,16 @@ class ReportBuilder:
             rows.append((item.label, "; ".join(parts)))
         return rows
 
+    @staticmethod
+    def _section(build) -> P.Section | None:
+        """One section; if its data are beyond what this version understands, say so there and go on."""
+        try:
+            return build()
+        except (KeyError, ValueError, TypeError, IndexError) as exc:
+            name = build.__name__
+            return P.Section(name, name.capitalize(), "", [P.Block(
+                note=f"This section could not be drawn from these results ({type(exc).__name__}: {exc}).")])
+
     def page(self) -> P.Page:
         doc = self.baseline.doc
         horizon = doc.get("horizon", {})
@@ -806,8 +972,9 @@ class ReportBuilder:
         subtitle = (f"{len(self.loaded)} scenario(s) · {replications} replication(s) each · "
                     f"{horizon.get('days', '?')} day(s) from {horizon.get('start_date', '?')} · "
                     f"seed {doc.get('seed', '?')} · 95 % confidence intervals")
-        sections = [s for s in (self.headline(), self.changes(), self.tradeoff(), self.wait(), self.load(),
-                                self.burnout(), self.callers(), self.money()) if s is not None]
+        sections = [s for s in (self._section(build) for build in (
+            self.headline, self.changes, self.tradeoff, self.wait, self.load, self.burnout, self.callers, self.money,
+        )) if s is not None]
         return P.Page(title, subtitle, self.cards(), sections, self.warnings(), self.footer())
 
 

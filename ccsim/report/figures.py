@@ -4,7 +4,8 @@ Nothing here reads files or computes statistics over replications; :mod:`ccsim.r
 does that and passes tidy frames in. Conventions shared by every figure:
 
 * one fixed colour per scenario (``colours``: scenario label -> CSS colour), the baseline dark grey;
-* means over replications drawn as lines or markers, 95 % t-intervals as bands or error bars;
+* means over replications drawn as lines or markers, 95 % t-intervals as bands or error bars,
+  cut at the range the measure can take (a share stays within 0-100 %);
 * every figure has a title, axis titles with units, a legend and hover values;
 * user strings (scenario, queue and group names) are HTML-escaped, because plotly renders a
   subset of HTML in legends, ticks and hover labels.
@@ -25,19 +26,27 @@ from plotly.subplots import make_subplots
 BASELINE_COLOUR = "#3d3d3d"
 # Okabe-Ito: distinguishable with the common forms of colour blindness, and in print.
 VARIANT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D31", "#7F3C8D"]
-COMPONENT_COLOURS = ["#4C72B0", "#8FB1D9", "#C9A66B", "#E3CF9E", "#9E9E9E", "#6B8E6B"]
+COMPONENT_COLOURS = ["#4C72B0", "#DD8452", "#55A868", "#8172B3", "#937860", "#8C8C8C"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-GRID = "#e8e8e8"
+GRID = "#e9e9e9"
+AXIS = "#9a9a9a"
+REFERENCE = "#b22222"
+# Times of day are drawn on a date axis of this (arbitrary) day, so gaps and ticks fall right.
+CLOCK_DAY = "2000-01-01"
 
 
 @dataclass(frozen=True)
 class Measure:
-    """What a y (or x) axis shows: a label, a unit, and whether values are fractions shown in per cent."""
+    """What an axis shows: a label, a unit, and whether values are fractions shown in per cent.
+
+    ``lower`` is the smallest possible value (None: unbounded); shares also stop at 100 %.
+    """
 
     label: str
     unit: str = ""
     share: bool = False
     digits: int = 1
+    lower: float | None = 0.0
 
     @property
     def title(self) -> str:
@@ -50,8 +59,17 @@ class Measure:
         return f".{self.digits}%" if self.share else f",.{self.digits}f"
 
     @property
+    def tickformat(self) -> str | None:
+        # "~" drops trailing zeros: 8 %, 8.5 %, never 8.0 %.
+        return ".1~%" if self.share else None
+
+    @property
     def suffix(self) -> str:
         return "" if self.share or not self.unit else f" {self.unit}"
+
+    def clip(self, values: pd.Series | np.ndarray) -> np.ndarray:
+        array = np.asarray(values, dtype=float)
+        return np.clip(array, self.lower if self.lower is not None else -np.inf, 1.0 if self.share else np.inf)
 
 
 def scenario_colours(labels: Sequence[str]) -> dict[str, str]:
@@ -67,40 +85,74 @@ def text(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _tick(value: object) -> str:
+    # Tick labels may ask for a line break with "\n" (e.g. "Mon\n5 Jan").
+    return "<br>".join(text(part) for part in str(value).split("\n"))
+
+
+def clock(times: pd.Series) -> pd.Series:
+    """"HH:MM" strings as timestamps on one day, for a time-of-day axis."""
+    return pd.to_datetime(CLOCK_DAY + " " + times.astype(str), format="%Y-%m-%d %H:%M")
+
+
+def grid(rows: int, panel: int, gap: int, top: int = 104, bottom: int = 64) -> tuple[int, float]:
+    """Figure height (px) and make_subplots' vertical spacing for ``rows`` panels of ``panel`` px.
+
+    Spacing is a fraction of the plot area in plotly; fixing it in pixels keeps room for each
+    panel's title and tick labels however many rows there are.
+    """
+    plot = rows * panel + (rows - 1) * gap
+    return plot + top + bottom, (gap / plot if rows > 1 else 0.0)
+
+
 def _rgba(colour: str, alpha: float) -> str:
     colour = colour.lstrip("#")
     r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def style(fig: go.Figure, title: str, height: int = 400, legend: bool = True) -> go.Figure:
-    """The report's look: white background, light grid, title at the top left, legend above the plot."""
+_AXIS = dict(showgrid=True, gridcolor=GRID, zeroline=False, linecolor=AXIS, showline=True, ticks="outside",
+             tickcolor=AXIS, automargin=True, title=dict(standoff=8),
+             # "none": 0.0006, not 600µ, which readers of a staffing report would not expect.
+             exponentformat="none")
+# Defaults for every axis and annotation in one template: cheaper than updating each subplot's axes.
+TEMPLATE = go.layout.Template(layout=dict(
+    font=dict(family=FONT, size=13, color="#222"),
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    xaxis=_AXIS,
+    yaxis=_AXIS,
+    hoverlabel=dict(font=dict(family=FONT, size=12), namelength=-1, bgcolor="white"),
+    separators=".,",
+))
+
+
+def style(fig: go.Figure, title: str, height: int = 400, legend: bool = True, top: int = 104,
+          bottom: int = 64) -> go.Figure:
+    """The report's look: white background, light grid, title top left and the legend under it.
+
+    Title and legend are placed in pixels from the top of the figure (container coordinates), so
+    they never collide with subplot titles, whatever the figure's height.
+    """
     fig.update_layout(
-        template="none",
-        title=dict(text=f"<b>{title}</b>", x=0.0, xanchor="left", y=0.98, yanchor="top", font=dict(size=16)),
-        font=dict(family=FONT, size=13, color="#222"),
+        template=TEMPLATE,
+        title=dict(text=f"<b>{title}</b>", x=0.0, xref="container", xanchor="left", y=1.0, yref="container",
+                   yanchor="top", pad=dict(t=12, l=14), font=dict(size=16, color="#1f2328")),
         height=height,
-        margin=dict(l=70, r=24, t=92, b=60),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        margin=dict(l=72, r=28, t=top, b=bottom),
         showlegend=legend,
-        legend=dict(orientation="h", x=0.0, xanchor="left", y=1.0, yanchor="bottom", bgcolor="rgba(255,255,255,0.8)",
-                    font=dict(size=12), title=dict(text="")),
-        hoverlabel=dict(font=dict(family=FONT, size=12), namelength=-1),
-        separators=".,",
+        legend=dict(orientation="h", x=0.0, xref="container", xanchor="left", y=1.0 - 44.0 / height,
+                    yref="container", yanchor="top", bgcolor="rgba(255,255,255,0)", font=dict(size=12.5),
+                    title=dict(text=""), itemwidth=40, tracegroupgap=4, indentation=10),
     )
-    fig.update_xaxes(showgrid=True, gridcolor=GRID, zeroline=False, linecolor="#999", showline=True, ticks="outside",
-                     tickcolor="#999", automargin=True)
-    fig.update_yaxes(showgrid=True, gridcolor=GRID, zeroline=False, linecolor="#999", showline=True, ticks="outside",
-                     tickcolor="#999", automargin=True, rangemode="tozero")
-    # Subplot titles are annotations: left-align them and keep them modest.
-    fig.update_annotations(font=dict(size=13, color="#444"))
+    fig.update_annotations(selector=dict(name="subplot-title"), font=dict(size=13, color="#444"))
     return fig
 
 
-def _y_axis(fig: go.Figure, measure: Measure, **where) -> None:
-    fig.update_yaxes(title_text=measure.title if where.get("col", 1) == 1 else None,
-                     tickformat=".0%" if measure.share else None, **where)
+def _subplot_titles(fig: go.Figure) -> None:
+    # make_subplots adds its titles as annotations before anything else; name them so style() finds them.
+    for annotation in fig.layout.annotations:
+        annotation.name = "subplot-title"
 
 
 def _ordered(frame: pd.DataFrame, column: str, order: Sequence[str]) -> list[str]:
@@ -113,18 +165,61 @@ def empty_figure(title: str, message: str, height: int = 220) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=text(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font=dict(size=13, color="#666"))
-    style(fig, title, height, legend=False)
+    style(fig, title, height, legend=False, top=60)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
 
 
-def _hover(measure: Measure, has_interval: bool, x_name: str) -> str:
-    value = f"%{{y:{measure.hover}}}{measure.suffix}"
-    interval = (f" <span style='color:#666'>(95 % CI %{{customdata[0]:{measure.hover}}} … "
-                f"%{{customdata[1]:{measure.hover}}})</span>") if has_interval else ""
-    return f"{value}{interval}<extra>%{{fullData.name}}</extra>" if x_name == "" else \
-        f"{x_name} %{{x}}<br>{value}{interval}<extra>%{{fullData.name}}</extra>"
+def _hover(measure: Measure, has_interval: bool, prefix: str = "") -> str:
+    value = f"%{{y:{measure.hover}}}{text(measure.suffix)}"
+    interval = (f"  <span style='color:#777'>95 % CI %{{customdata[0]:{measure.hover}}} … "
+                f"%{{customdata[1]:{measure.hover}}}</span>") if has_interval else ""
+    return f"{prefix}{value}{interval}<extra>%{{fullData.name}}</extra>"
+
+
+def _band_xy(xs: Sequence, low: np.ndarray, high: np.ndarray) -> tuple[list, list]:
+    """Polygons around each run of points with an interval, separated by gaps (None).
+
+    A single polygon over the whole series would cut across intervals without an interval
+    (e.g. a half hour nobody waited in one replication) and draw misleading wedges.
+    """
+    ok = np.isfinite(low) & np.isfinite(high)
+    band_x: list = []
+    band_y: list = []
+    start = None
+    for index in range(len(ok) + 1):
+        inside = index < len(ok) and ok[index]
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            run = range(start, index)
+            if band_x:
+                band_x.append(None)
+                band_y.append(None)
+            band_x += [xs[i] for i in run] + [xs[i] for i in reversed(run)]
+            band_y += [high[i] for i in run] + [low[i] for i in reversed(run)]
+            start = None
+    return band_x, band_y
+
+
+def _add_series(fig: go.Figure, series: pd.DataFrame, x: str, scenario: str, colour: str, measure: Measure,
+                show_legend: bool, row: int, col: int, markers: bool) -> None:
+    xs = series[x].tolist()
+    low, high = measure.clip(series["ci_low"]), measure.clip(series["ci_high"])
+    has_interval = bool(np.isfinite(low).any())
+    if has_interval:
+        band_x, band_y = _band_xy(xs, low, high)
+        fig.add_trace(go.Scatter(
+            x=band_x, y=band_y, fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0), mode="lines",
+            hoverinfo="skip", showlegend=False, legendgroup=scenario, name=text(scenario), connectgaps=False,
+        ), row=row, col=col)
+    fig.add_trace(go.Scatter(
+        x=xs, y=series["mean"], customdata=np.column_stack([low, high]),
+        mode="lines+markers" if markers else "lines", name=text(scenario), legendgroup=scenario,
+        showlegend=show_legend, line=dict(color=colour, width=2.2), marker=dict(size=6, color=colour),
+        hovertemplate=_hover(measure, has_interval),
+    ), row=row, col=col)
 
 
 def band_lines(
@@ -139,83 +234,73 @@ def band_lines(
     facet_order: Sequence[str] = (),
     reference: float | None = None,
     reference_label: str = "",
+    time_of_day: bool = False,
     x_ticks: dict[object, str] | None = None,
-    dash: str | None = None,
     height: int | None = None,
 ) -> go.Figure:
     """Lines of means with 95 % bands, one line per scenario, optionally one panel per ``facet``.
 
-    ``frame`` has columns ``scenario``, ``x``, ``mean``, ``ci_low``, ``ci_high`` (and ``facet``);
-    rows are already in x order. ``reference`` draws a dotted horizontal line (e.g. a target).
-    ``x_ticks`` maps x values to tick labels (e.g. day numbers to weekday names).
+    ``frame`` has columns ``scenario``, ``x``, ``mean``, ``ci_low``, ``ci_high`` (and ``facet``),
+    rows in x order. ``reference`` draws a dotted horizontal line (a target). ``time_of_day``:
+    x holds timestamps of one day (see :func:`clock`) shown as HH:MM. ``x_ticks`` maps x values
+    to tick labels (e.g. day numbers to weekday names).
     """
     if frame.empty:
         return empty_figure(title, "No data for this chart.")
     facets = _ordered(frame, facet, facet_order) if facet else [""]
-    columns = min(len(facets), 3)
+    columns = len(facets) if len(facets) <= 4 else 3
     rows = math.ceil(len(facets) / columns)
-    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, horizontal_spacing=0.04,
-                        vertical_spacing=0.16 if rows > 1 else 0.1,
-                        subplot_titles=[text(f) for f in facets] if facet else None)
+    default_height, spacing = grid(rows, 250, 95)
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, horizontal_spacing=0.035,
+                        vertical_spacing=spacing, subplot_titles=[text(f) for f in facets] if facet else None)
+    _subplot_titles(fig)
     scenarios = [s for s in colours if s in set(frame["scenario"])]
     for index, panel in enumerate(facets):
         row, col = index // columns + 1, index % columns + 1
         part = frame if not facet else frame[frame[facet].astype(str) == panel]
         for scenario in scenarios:
             series = part[part["scenario"] == scenario]
-            if series.empty:
-                continue
-            colour = colours[scenario]
-            xs = series[x].tolist()
-            has_interval = bool(series["ci_low"].notna().any())
-            if has_interval:
-                fig.add_trace(go.Scatter(
-                    x=xs + xs[::-1],
-                    y=series["ci_high"].tolist() + series["ci_low"].tolist()[::-1],
-                    fill="toself", fillcolor=_rgba(colour, 0.16), line=dict(width=0), mode="lines",
-                    hoverinfo="skip", showlegend=False, legendgroup=scenario, name=text(scenario),
-                ), row=row, col=col)
-            fig.add_trace(go.Scatter(
-                x=xs, y=series["mean"], customdata=np.column_stack([series["ci_low"], series["ci_high"]]),
-                mode="lines+markers" if len(xs) < 16 else "lines", name=text(scenario), legendgroup=scenario,
-                showlegend=index == 0, line=dict(color=colour, width=2.2, dash=dash), marker=dict(size=6),
-                hovertemplate=_hover(measure, has_interval, ""),
-            ), row=row, col=col)
+            if not series.empty:
+                _add_series(fig, series, x, scenario, colours[scenario], measure, index == 0, row, col,
+                            markers=len(series) < 16)
         if reference is not None:
-            fig.add_hline(y=reference, line=dict(color="#b22222", width=1.2, dash="dot"), row=row, col=col,
-                          annotation_text=text(reference_label) if index == 0 and reference_label else None,
-                          annotation_position="top left", annotation_font=dict(size=11, color="#b22222"))
-    style(fig, title, height or (380 if rows == 1 else 300 * rows + 60))
+            fig.add_hline(y=reference, line=dict(color=REFERENCE, width=1.2, dash="dot"), row=row, col=col)
+    style(fig, title, height or (400 if rows == 1 else default_height))
     fig.update_layout(hovermode="x unified")
     for index in range(len(facets)):
         row, col = index // columns + 1, index % columns + 1
-        _y_axis(fig, measure, row=row, col=col)
+        fig.update_yaxes(title_text=measure.title if col == 1 else None, tickformat=measure.tickformat,
+                         rangemode="tozero", row=row, col=col)
         fig.update_xaxes(title_text=x_title if row == rows else None, row=row, col=col)
-    if x_ticks:
+    if reference is not None and reference_label:
+        fig.add_annotation(text=text(reference_label), xref="x domain", yref="y", x=0.01, y=reference,
+                           yanchor="bottom", xanchor="left", showarrow=False, font=dict(size=11, color=REFERENCE))
+    if time_of_day:
+        fig.update_xaxes(type="date", tickformat="%H:%M", hoverformat="%H:%M", nticks=8)
+    elif x_ticks:
         values = list(x_ticks)
-        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=[text(x_ticks[v]) for v in values])
-    else:
-        fig.update_xaxes(nticks=13)
+        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=[_tick(x_ticks[v]) for v in values], tickangle=0)
     return fig
 
 
-def staffing_lines(frame: pd.DataFrame, *, title: str, colours: dict[str, str], groups: Sequence[str] = ()) -> go.Figure:
+def staffing_lines(frame: pd.DataFrame, *, title: str, colours: dict[str, str],
+                   groups: Sequence[str] = ()) -> go.Figure:
     """Agents on duty (solid, with band) and agents required (dashed, where known) by time of day.
 
-    ``frame``: scenario, group, time, mean, ci_low, ci_high, and optionally ``required``.
+    ``frame``: scenario, group, clock, mean, ci_low, ci_high, and optionally ``required``.
     """
-    fig = band_lines(frame, x="time", title=title, measure=Measure("Agents", "agents", digits=1),
-                     x_title="Time of day", colours=colours, facet="group", facet_order=groups)
+    fig = band_lines(frame, x="clock", title=title, measure=Measure("Agents", "agents", digits=1),
+                     x_title="Time of day", colours=colours, facet="group", facet_order=groups, time_of_day=True)
     if "required" not in frame.columns or frame["required"].isna().all():
         return fig
     facets = _ordered(frame, "group", groups)
-    columns = min(len(facets), 3)
+    columns = len(facets) if len(facets) <= 4 else 3
     for index, panel in enumerate(facets):
         part = frame[frame["group"].astype(str) == panel]
         for scenario in [s for s in colours if s in set(part["scenario"])]:
             series = part[part["scenario"] == scenario]
             fig.add_trace(go.Scatter(
-                x=series["time"], y=series["required"], mode="lines", name=f"{text(scenario)}: required",
+                x=series["clock"], y=series["required"], mode="lines", name=f"{text(scenario)}: required",
                 legendgroup=f"{scenario}-required", showlegend=index == 0,
                 line=dict(color=colours[scenario], width=1.6, dash="dash"),
                 hovertemplate="%{y:,.1f} agents required<extra>%{fullData.name}</extra>",
@@ -228,16 +313,19 @@ def wait_curves(frame: pd.DataFrame, *, title: str, colours: dict[str, str], thr
 
     ``frame``: scenario, wait_s, mean, ci_low, ci_high. ``threshold`` (s) marks the service-level limit.
     """
-    fig = band_lines(frame, x="wait_s", title=title,
-                     measure=Measure("Queue visits still waiting", share=True),
+    fig = band_lines(frame, x="wait_s", title=title, measure=Measure("Still waiting", share=True),
                      x_title="Wait t (s)", colours=colours)
     if threshold is not None and not frame.empty:
-        fig.add_vline(x=threshold, line=dict(color="#b22222", width=1.2, dash="dot"),
-                      annotation_text=f"service-level threshold {threshold:g} s", annotation_position="top right",
-                      annotation_font=dict(size=11, color="#b22222"))
+        fig.add_vline(x=threshold, line=dict(color=REFERENCE, width=1.2, dash="dot"))
+        fig.add_annotation(text=f"service-level threshold {threshold:g} s", x=threshold, xref="x", y=1.0,
+                           yref="y domain", xanchor="left", yanchor="top", showarrow=False, xshift=4,
+                           font=dict(size=11, color=REFERENCE))
     fig.update_xaxes(nticks=12)
-    fig.update_layout(hovermode="x unified")
     return fig
+
+
+def _all_zero(part: pd.DataFrame) -> bool:
+    return bool((part["mean"].fillna(0).abs() < 1e-12).all() and (part["ci_high"].fillna(0).abs() < 1e-12).all())
 
 
 def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measures: dict[str, Measure],
@@ -245,36 +333,96 @@ def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measur
     """One small panel per KPI: a bar per scenario with its 95 % interval as an error bar.
 
     ``frame``: scenario, kpi, mean, ci_low, ci_high; ``measures`` (kpi -> Measure) gives the order,
-    panel titles and units.
+    panel titles and units. KPIs that are zero in every scenario are left out (and named in a note).
     """
-    kpis = [k for k in measures if k in set(frame["kpi"])]
+    present = [k for k in measures if k in set(frame["kpi"])]
+    zero = [k for k in present if _all_zero(frame[frame["kpi"] == k])]
+    kpis = [k for k in present if k not in zero]
     if not kpis:
-        return empty_figure(title, "None of these measures are in the results.")
+        return empty_figure(title, "None of these measures are in the results, or all are zero.")
     columns = min(columns, len(kpis))
     rows = math.ceil(len(kpis) / columns)
-    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.09, vertical_spacing=0.22 if rows > 1 else 0.1,
+    height, spacing = grid(rows, 190, 80, bottom=64 if not zero else 84)
+    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.08, vertical_spacing=spacing,
                         subplot_titles=[text(measures[k].title) for k in kpis])
+    _subplot_titles(fig)
     scenarios = [s for s in colours if s in set(frame["scenario"])]
     for index, kpi in enumerate(kpis):
         row, col = index // columns + 1, index % columns + 1
         part = frame[frame["kpi"] == kpi].set_index("scenario").reindex(scenarios)
         measure = measures[kpi]
-        for scenario in scenarios:
-            mean, low, high = part.loc[scenario, ["mean", "ci_low", "ci_high"]]
-            has_interval = pd.notna(low) and pd.notna(high)
+        low, high = measure.clip(part["ci_low"]), measure.clip(part["ci_high"])
+        for position, scenario in enumerate(scenarios):
+            mean = float(part.loc[scenario, "mean"])
+            has_interval = bool(np.isfinite(low[position]))
             fig.add_trace(go.Bar(
                 x=[text(scenario)], y=[mean], name=text(scenario), legendgroup=scenario, showlegend=index == 0,
                 marker=dict(color=colours[scenario], line=dict(width=0)),
-                error_y=dict(type="data", symmetric=False, array=[high - mean if has_interval else 0],
-                             arrayminus=[mean - low if has_interval else 0], color="#222", thickness=1.3, width=6,
-                             visible=bool(has_interval)),
-                customdata=[[low, high]],
-                hovertemplate=_hover(measure, bool(has_interval), ""),
+                error_y=dict(type="data", symmetric=False,
+                             array=[high[position] - mean if has_interval else 0],
+                             arrayminus=[mean - low[position] if has_interval else 0],
+                             color="#222", thickness=1.3, width=6, visible=has_interval),
+                customdata=[[low[position], high[position]]],
+                hovertemplate=_hover(measure, has_interval),
             ), row=row, col=col)
-        fig.update_yaxes(tickformat=".0%" if measure.share else None, row=row, col=col)
-        fig.update_xaxes(showticklabels=False, row=row, col=col)
-    style(fig, title, 330 * rows + 70)
-    fig.update_layout(bargap=0.25, hovermode="closest")
+        fig.update_yaxes(tickformat=measure.tickformat, rangemode="tozero", row=row, col=col)
+        fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, row=row, col=col)
+    style(fig, title, height, bottom=64 if not zero else 84)
+    fig.update_layout(bargap=0.3, hovermode="closest")
+    if zero:
+        names = ", ".join(text(measures[k].label) for k in zero)
+        fig.add_annotation(text=f"Zero in every scenario, not drawn: {names}", xref="paper", yref="paper", x=0,
+                           y=0, yshift=-24, xanchor="left", yanchor="top", showarrow=False,
+                           font=dict(size=11, color="#666"))
+    return fig
+
+
+def difference_panels(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measures: dict[str, Measure],
+                      columns: int = 3) -> go.Figure:
+    """Each variant's difference to the baseline with its 95 % interval, one panel per KPI.
+
+    ``frame``: variant, kpi, mean, ci_low, ci_high, excludes_zero (in the units of ``measures``).
+    A filled marker: the interval excludes zero; an open one: it does not.
+    """
+    kpis = [k for k in measures if k in set(frame["kpi"])]
+    if not kpis:
+        return empty_figure(title, "No differences to show.")
+    columns = min(columns, len(kpis))
+    rows = math.ceil(len(kpis) / columns)
+    variants = [v for v in colours if v in set(frame["variant"])]
+    height, spacing = grid(rows, 30 + 36 * len(variants), 78, top=70, bottom=50)
+    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.06, vertical_spacing=spacing,
+                        subplot_titles=[text(measures[k].title) for k in kpis], shared_yaxes=True)
+    _subplot_titles(fig)
+    for index, kpi in enumerate(kpis):
+        row, col = index // columns + 1, index % columns + 1
+        part = frame[frame["kpi"] == kpi].set_index("variant").reindex(variants)
+        measure = measures[kpi]
+        for variant in variants:
+            mean, low, high = (float(part.loc[variant, c]) for c in ("mean", "ci_low", "ci_high"))
+            significant = bool(part.loc[variant, "excludes_zero"])
+            has_interval = math.isfinite(low) and math.isfinite(high)
+            fig.add_trace(go.Scatter(
+                x=[mean], y=[text(variant)], mode="markers", name=text(variant), legendgroup=variant,
+                showlegend=False,
+                marker=dict(size=11, color=colours[variant] if significant else "white",
+                            line=dict(color=colours[variant], width=2), symbol="circle"),
+                error_x=dict(type="data", symmetric=False, array=[high - mean if has_interval else 0],
+                             arrayminus=[mean - low if has_interval else 0], color=colours[variant], thickness=2,
+                             width=5, visible=has_interval),
+                customdata=[[low, high]],
+                hovertemplate=(f"%{{x:+,.{measure.digits}f}}{text(measure.suffix)}"
+                               + (f"  (95 % CI %{{customdata[0]:+,.{measure.digits}f}} … "
+                                  f"%{{customdata[1]:+,.{measure.digits}f}})" if has_interval else "")
+                               + "<extra>%{fullData.name}</extra>"),
+            ), row=row, col=col)
+        fig.add_vline(x=0, line=dict(color="#555", width=1), row=row, col=col)
+        fig.update_xaxes(zeroline=False, row=row, col=col)
+    style(fig, title, height, top=70, bottom=50, legend=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
+    fig.update_yaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=True, col=1)
+    fig.update_layout(hovermode="closest")
     return fig
 
 
@@ -286,29 +434,29 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, title: str, measure: Measure, x
     fig = go.Figure()
     categories = _ordered(frame, x, x_order)
     for scenario in [s for s in colours if s in set(frame["scenario"])]:
-        part = frame[frame["scenario"] == scenario].set_index(frame[frame["scenario"] == scenario][x].astype(str))
-        part = part.reindex(categories)
-        has_interval = bool(part["ci_low"].notna().any())
+        part = frame[frame["scenario"] == scenario]
+        part = part.set_index(part[x].astype(str)).reindex(categories)
+        low, high = measure.clip(part["ci_low"]), measure.clip(part["ci_high"])
+        has_interval = bool(np.isfinite(low).any())
         fig.add_trace(go.Bar(
-            x=[text(c) for c in categories], y=part["mean"], name=text(scenario),
-            marker=dict(color=colours[scenario]),
-            error_y=dict(type="data", symmetric=False, array=(part["ci_high"] - part["mean"]).fillna(0),
-                         arrayminus=(part["mean"] - part["ci_low"]).fillna(0), color="#222", thickness=1.2,
+            x=[text(c) for c in categories], y=part["mean"], name=text(scenario), marker=dict(color=colours[scenario]),
+            error_y=dict(type="data", symmetric=False, array=np.nan_to_num(high - part["mean"].to_numpy()),
+                         arrayminus=np.nan_to_num(part["mean"].to_numpy() - low), color="#222", thickness=1.2,
                          width=4, visible=has_interval),
-            customdata=np.column_stack([part["ci_low"], part["ci_high"]]),
-            hovertemplate=f"%{{x}}: {_hover(measure, has_interval, '')}",
+            customdata=np.column_stack([low, high]),
+            hovertemplate=_hover(measure, has_interval, "%{x}: "),
         ))
-    style(fig, title, 400)
-    fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05, hovermode="x unified")
-    fig.update_xaxes(title_text=x_title, type="category")
-    _y_axis(fig, measure)
+    style(fig, title, 420)
+    fig.update_layout(barmode="group", bargap=0.22, bargroupgap=0.06, hovermode="closest")
+    fig.update_xaxes(title_text=x_title, type="category", showgrid=False)
+    fig.update_yaxes(title_text=measure.title, tickformat=measure.tickformat, rangemode="tozero")
     return fig
 
 
 def stacked_shares(frame: pd.DataFrame, *, title: str, category: str, colours: dict[str, str],
                    category_order: Sequence[str] = (), category_labels: dict[str, str] | None = None,
-                   x_title: str = "Share of calls (%)") -> go.Figure:
-    """Horizontal 100 % bars per scenario split by ``category`` (e.g. why a call happened).
+                   x_title: str = "Share (%)", x_range: tuple[float, float] | None = (0.0, 1.0)) -> go.Figure:
+    """Horizontal stacked bars of shares per scenario split by ``category``.
 
     ``frame``: scenario, ``category``, share (mean share over replications, 0..1).
     """
@@ -325,10 +473,12 @@ def stacked_shares(frame: pd.DataFrame, *, title: str, category: str, colours: d
             name=text(labels.get(value, value)), marker=dict(color=COMPONENT_COLOURS[index % len(COMPONENT_COLOURS)]),
             hovertemplate="%{y}: %{x:.1%}<extra>%{fullData.name}</extra>",
         ))
-    style(fig, title, 120 + 46 * len(scenarios) + 60)
-    fig.update_layout(barmode="stack", bargap=0.3)
-    fig.update_xaxes(title_text=x_title, tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(autorange="reversed", rangemode=None, ticks="")
+    rows_of_legend = math.ceil(len(categories) / 2)
+    style(fig, title, 150 + 44 * len(scenarios) + 22 * rows_of_legend, top=84 + 22 * rows_of_legend)
+    fig.update_layout(barmode="stack", bargap=0.32, legend=dict(traceorder="normal"))
+    fig.update_xaxes(title_text=x_title, tickformat=".0%", range=list(x_range) if x_range else None,
+                     showgrid=True)
+    fig.update_yaxes(autorange="reversed", ticks="", showgrid=False)
     return fig
 
 
@@ -342,33 +492,36 @@ def cost_bars(components: pd.DataFrame, totals: pd.DataFrame, *, title: str, col
         return empty_figure(title, "No cost data in these results.")
     scenarios = [s for s in colours if s in set(components["scenario"])]
     names = [text(s) for s in scenarios]
+    money = Measure("Cost", unit, digits=0)
     fig = go.Figure()
-    for index, component in enumerate(_ordered(components, "component", [])):
+    parts = _ordered(components, "component", [])
+    for index, component in enumerate(parts):
         part = components[components["component"] == component].set_index("scenario").reindex(scenarios)
+        # One component: nothing to tell apart, so the bars take the scenarios' colours.
+        colour = ([colours[s] for s in scenarios] if len(parts) == 1
+                  else COMPONENT_COLOURS[index % len(COMPONENT_COLOURS)])
         fig.add_trace(go.Bar(
-            x=names, y=part["mean"].fillna(0), name=text(component), offsetgroup="cost",
-            marker=dict(color=COMPONENT_COLOURS[index % len(COMPONENT_COLOURS)]),
-            hovertemplate=f"%{{x}}: %{{y:,.0f}} {text(unit)}<extra>%{{fullData.name}}</extra>",
+            x=names, y=part["mean"].fillna(0), name=text(component), showlegend=len(parts) > 1,
+            marker=dict(color=colour),
+            hovertemplate=f"%{{x}}: %{{y:,.0f}}{text(money.suffix)}<extra>%{{fullData.name}}</extra>",
         ))
     total = totals.set_index("scenario").reindex(scenarios)
-    has_interval = bool(total["ci_low"].notna().any())
+    low, high = money.clip(total["ci_low"]), money.clip(total["ci_high"])
+    has_interval = bool(np.isfinite(low).any())
     fig.add_trace(go.Scatter(
-        x=names, y=total["mean"], mode="markers", name="total (95 % CI)",
-        marker=dict(symbol="line-ew", size=26, color=[colours[s] for s in scenarios], line=dict(width=3,
-                    color=[colours[s] for s in scenarios])),
-        error_y=dict(type="data", symmetric=False, array=(total["ci_high"] - total["mean"]).fillna(0),
-                     arrayminus=(total["mean"] - total["ci_low"]).fillna(0), color="#222", thickness=1.4, width=8,
+        x=names, y=total["mean"], mode="markers", name="total, 95 % CI",
+        marker=dict(symbol="diamond", size=10, color="#222", line=dict(color="white", width=1)),
+        error_y=dict(type="data", symmetric=False, array=np.nan_to_num(high - total["mean"].to_numpy()),
+                     arrayminus=np.nan_to_num(total["mean"].to_numpy() - low), color="#222", thickness=1.4, width=8,
                      visible=has_interval),
-        customdata=np.column_stack([total["ci_low"], total["ci_high"]]),
-        hovertemplate=f"%{{x}}: total %{{y:,.0f}} {text(unit)}"
-                      + (" (95 % CI %{customdata[0]:,.0f} … %{customdata[1]:,.0f})" if has_interval else "")
-                      + "<extra></extra>",
+        customdata=np.column_stack([low, high]),
+        hovertemplate=_hover(money, has_interval, "%{x}: total ").replace("%{fullData.name}", ""),
     ))
-    style(fig, title, 420)
-    fig.update_layout(barmode="stack", bargap=0.35, hovermode="closest")
-    fig.update_xaxes(title_text="Scenario", type="category")
-    fig.update_yaxes(title_text=f"Cost over the horizon ({text(unit)})" if unit else "Cost over the horizon",
-                     tickformat=",.0f")
+    style(fig, title, 440)
+    fig.update_layout(barmode="stack", bargap=0.4, hovermode="closest")
+    fig.update_xaxes(title_text="Scenario", type="category", showgrid=False)
+    fig.update_yaxes(title_text=money.title.replace("Cost", "Cost over the horizon"), tickformat=",.0f",
+                     rangemode="tozero")
     return fig
 
 
@@ -377,83 +530,70 @@ def tradeoff(points: pd.DataFrame, *, title: str, colours: dict[str, str], x: Me
     """One point per scenario with 95 % intervals on both axes; one panel per y measure.
 
     ``points``: scenario, panel (index into ``panels``), x, x_low, x_high, y, y_low, y_high.
-    Down and to the left is better on every panel the report draws (shorter waits, less strain,
-    lower cost), which the caption says.
     """
-    if points.empty:
+    if points.empty or not panels:
         return empty_figure(title, "The results lack the measures for this chart.")
-    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.1,
-                        subplot_titles=[text(p.title) + " vs " + text(x.title) for p in panels])
+    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.12,
+                        subplot_titles=[f"{text(p.label)} against waiting" for p in panels])
+    _subplot_titles(fig)
     scenarios = [s for s in colours if s in set(points["scenario"])]
     for index, measure in enumerate(panels):
         part = points[points["panel"] == index].set_index("scenario").reindex(scenarios)
-        for scenario in scenarios:
+        for position, scenario in enumerate(scenarios):
             row = part.loc[scenario]
             if pd.isna(row["x"]) or pd.isna(row["y"]):
                 continue
-            x_interval, y_interval = pd.notna(row["x_low"]), pd.notna(row["y_low"])
+            x_low, x_high = x.clip([row["x_low"], row["x_high"]])
+            y_low, y_high = measure.clip([row["y_low"], row["y_high"]])
+            x_interval, y_interval = bool(np.isfinite(x_low)), bool(np.isfinite(y_low))
             fig.add_trace(go.Scatter(
                 x=[row["x"]], y=[row["y"]], mode="markers+text", name=text(scenario), legendgroup=scenario,
-                showlegend=index == 0, text=[text(scenario)], textposition="top right",
-                textfont=dict(size=11, color=colours[scenario]),
+                showlegend=index == 0, text=[text(scenario)],
+                textposition="bottom right" if position % 2 else "top right",
+                textfont=dict(size=11.5, color=colours[scenario]),
                 marker=dict(size=13, color=colours[scenario], line=dict(color="white", width=1.5)),
-                error_x=dict(type="data", symmetric=False, array=[row["x_high"] - row["x"] if x_interval else 0],
-                             arrayminus=[row["x"] - row["x_low"] if x_interval else 0], color=colours[scenario],
-                             thickness=1.5, width=5, visible=bool(x_interval)),
-                error_y=dict(type="data", symmetric=False, array=[row["y_high"] - row["y"] if y_interval else 0],
-                             arrayminus=[row["y"] - row["y_low"] if y_interval else 0], color=colours[scenario],
-                             thickness=1.5, width=5, visible=bool(y_interval)),
-                hovertemplate=(f"{text(x.label)}: %{{x:{x.hover}}}{x.suffix}<br>"
-                               f"{text(measure.label)}: %{{y:{measure.hover}}}{measure.suffix}"
+                error_x=dict(type="data", symmetric=False, array=[x_high - row["x"] if x_interval else 0],
+                             arrayminus=[row["x"] - x_low if x_interval else 0], color=colours[scenario],
+                             thickness=1.5, width=5, visible=x_interval),
+                error_y=dict(type="data", symmetric=False, array=[y_high - row["y"] if y_interval else 0],
+                             arrayminus=[row["y"] - y_low if y_interval else 0], color=colours[scenario],
+                             thickness=1.5, width=5, visible=y_interval),
+                hovertemplate=(f"{text(x.label)}: %{{x:{x.hover}}}{text(x.suffix)}<br>"
+                               f"{text(measure.label)}: %{{y:{measure.hover}}}{text(measure.suffix)}"
                                "<extra>%{fullData.name}</extra>"),
             ), row=1, col=index + 1)
-        fig.update_yaxes(title_text=measure.title, tickformat=".0%" if measure.share else None, row=1, col=index + 1)
-        fig.update_xaxes(title_text=x.title, tickformat=".0%" if x.share else None, row=1, col=index + 1)
-    style(fig, title, 440)
-    fig.update_yaxes(rangemode="normal")
-    fig.update_xaxes(rangemode="tozero")
+        fig.update_yaxes(title_text=measure.title, tickformat=measure.tickformat, row=1, col=index + 1)
+        fig.update_xaxes(title_text=x.title, tickformat=x.tickformat, row=1, col=index + 1)
+    style(fig, title, 460)
     fig.update_layout(hovermode="closest")
     return fig
 
 
 def stacked_panels(frames: list[tuple[str, Measure, pd.DataFrame]], *, title: str, colours: dict[str, str],
-                   x: str, x_title: str, x_ticks: dict[object, str] | None = None) -> go.Figure:
-    """Several band-line panels side by side with their own y axes (e.g. burnout measures by day).
+                   x: str, x_title: str, x_ticks: dict[object, str] | None = None, columns: int = 3) -> go.Figure:
+    """Band-line panels in a grid, each with its own y axis (e.g. burnout measures by day).
 
     ``frames``: (panel title, measure, frame with scenario, ``x``, mean, ci_low, ci_high).
     """
     frames = [f for f in frames if not f[2].empty]
     if not frames:
         return empty_figure(title, "No data for this chart.")
-    columns = min(2, len(frames))
+    columns = min(columns, len(frames))
     rows = math.ceil(len(frames) / columns)
-    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.11, vertical_spacing=0.2 if rows > 1 else 0.1,
+    height, spacing = grid(rows, 220, 95)
+    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.09, vertical_spacing=spacing,
                         subplot_titles=[text(f[0]) for f in frames])
-    scenarios = list(colours)
+    _subplot_titles(fig)
     for index, (_, measure, frame) in enumerate(frames):
         row, col = index // columns + 1, index % columns + 1
-        for scenario in [s for s in scenarios if s in set(frame["scenario"])]:
+        for scenario in [s for s in colours if s in set(frame["scenario"])]:
             series = frame[frame["scenario"] == scenario]
-            colour = colours[scenario]
-            xs = series[x].tolist()
-            has_interval = bool(series["ci_low"].notna().any())
-            if has_interval:
-                fig.add_trace(go.Scatter(
-                    x=xs + xs[::-1], y=series["ci_high"].tolist() + series["ci_low"].tolist()[::-1], fill="toself",
-                    fillcolor=_rgba(colour, 0.16), line=dict(width=0), mode="lines", hoverinfo="skip",
-                    showlegend=False, legendgroup=scenario, name=text(scenario),
-                ), row=row, col=col)
-            fig.add_trace(go.Scatter(
-                x=xs, y=series["mean"], customdata=np.column_stack([series["ci_low"], series["ci_high"]]),
-                mode="lines+markers", name=text(scenario), legendgroup=scenario, showlegend=index == 0,
-                line=dict(color=colour, width=2.2), marker=dict(size=6),
-                hovertemplate=_hover(measure, has_interval, ""),
-            ), row=row, col=col)
-        fig.update_yaxes(title_text=measure.title, tickformat=".0%" if measure.share else None, row=row, col=col)
+            _add_series(fig, series, x, scenario, colours[scenario], measure, index == 0, row, col, markers=True)
+        fig.update_yaxes(title_text=measure.title, tickformat=measure.tickformat, rangemode="tozero", row=row, col=col)
         fig.update_xaxes(title_text=x_title if row == rows else None, row=row, col=col)
-    style(fig, title, 330 * rows + 80)
+    style(fig, title, height)
     fig.update_layout(hovermode="x unified")
     if x_ticks:
         values = list(x_ticks)
-        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=[text(x_ticks[v]) for v in values])
+        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=[_tick(x_ticks[v]) for v in values], tickangle=0)
     return fig

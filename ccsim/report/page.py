@@ -18,7 +18,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from ccsim.metrics.stats import Estimate
-from ccsim.report import KpiInfo, format_difference, format_interval, format_value, judgement
+from ccsim.report import KpiInfo, decimals_for, format_interval, format_signed, format_value, judgement
 
 PLOT_CONFIG = {
     "displaylogo": False,
@@ -102,7 +102,7 @@ def swatch(colour: str) -> str:
 def _value_cell(estimate: Estimate | None, info: KpiInfo) -> str:
     if estimate is None or estimate.mean is None:
         return '<td class="num muted">–</td>'
-    interval = format_interval(estimate.ci_low, estimate.ci_high, info)
+    interval = format_interval(info.clip(estimate.ci_low), info.clip(estimate.ci_high), info)
     return (f'<td class="num"><span class="v">{e(format_value(estimate.mean, info))}</span>'
             f'<span class="ci">{e(interval)}</span></td>')
 
@@ -118,8 +118,10 @@ def _difference_cell(diff: Estimate | None, info: KpiInfo) -> str:
     label = {"better": "significantly better", "worse": "significantly worse",
              "changed": "significant change", "": "interval includes zero"}[verdict]
     interval = format_interval(diff.ci_low, diff.ci_high, info, signed=True)
+    decimals = None if diff.ci_low is None or diff.ci_high is None else \
+        decimals_for((diff.ci_high - diff.ci_low) / 2.0, info)
     return (f'<td class="num diff {verdict or "ns"}" title="{e(label)}"><span class="v">'
-            f'{e(format_difference(diff.mean, info))}{mark}</span><span class="ci">{e(interval)}</span></td>')
+            f'{e(format_signed(diff.mean, info, decimals))}{mark}</span><span class="ci">{e(interval)}</span></td>')
 
 
 def kpi_table(rows: Sequence[KpiRow], scenarios: Sequence[ScenarioCard], caption: str = "") -> str:
@@ -140,7 +142,8 @@ def kpi_table(rows: Sequence[KpiRow], scenarios: Sequence[ScenarioCard], caption
                 cells.append(_difference_cell(diff, row.info))
         body.append("<tr>" + "".join(cells) + "</tr>")
     caption_html = f"<caption>{e(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table class="kpis">{caption_html}<thead><tr>{"".join(head)}</tr></thead>'
+    single = " single" if len(scenarios) == 1 else ""
+    return (f'<div class="table-wrap"><table class="kpis{single}">{caption_html}<thead><tr>{"".join(head)}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
@@ -189,8 +192,11 @@ header.top p { margin: 0; color: #cfd6de; }
         padding: 8px 12px; max-width: 420px; }
 .card b { font-weight: 600; }
 .card .role { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: #aab4bf; margin-left: 6px; }
-.card .desc { font-size: 13px; color: #cfd6de; margin-top: 2px; }
-nav.toc { position: sticky; top: 0; z-index: 10; background: rgba(255,255,255,0.96); border-bottom: 1px solid var(--line);
+.card .desc { font-size: 13px; color: #cfd6de; margin-top: 2px; display: -webkit-box; -webkit-line-clamp: 3;
+              -webkit-box-orient: vertical; overflow: hidden; }
+header.top .swatch { border-color: rgba(255,255,255,0.7); }
+nav.toc { position: sticky; top: 0; z-index: 10; background: rgba(255,255,255,0.96);
+          border-bottom: 1px solid var(--line);
           backdrop-filter: blur(4px); }
 nav.toc .wrap { display: flex; gap: 4px 18px; flex-wrap: wrap; padding-top: 8px; padding-bottom: 8px; font-size: 14px; }
 nav.toc a { color: var(--accent); text-decoration: none; }
@@ -211,6 +217,7 @@ figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 
 figcaption { color: var(--muted); font-size: 13px; padding: 2px 6px 6px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
+table.kpis.single { width: auto; min-width: 50%; }
 table caption { text-align: left; color: var(--muted); font-size: 13px; padding-bottom: 6px; caption-side: top; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; }
 thead th { border-bottom: 2px solid var(--ink); font-weight: 600; white-space: nowrap; background: #fff; }
@@ -237,7 +244,8 @@ details > summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
 .warning { border: 2px solid #b26a00; background: #fff4e0; color: #4a2c00; border-radius: 8px; padding: 12px 16px;
            margin: 20px 0 0; }
 .warning strong { display: block; font-size: 16px; margin-bottom: 4px; }
-footer { margin-top: 40px; padding: 16px 0 30px; border-top: 1px solid var(--line); color: var(--muted); font-size: 13px; }
+footer { margin-top: 40px; padding: 16px 0 30px; border-top: 1px solid var(--line); color: var(--muted);
+         font-size: 13px; }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }
 footer dt { font-weight: 600; }
 footer dd { margin: 0; word-break: break-word; }
@@ -246,6 +254,7 @@ footer dd { margin: 0; word-break: break-word; }
   body { font-size: 11pt; }
   header.top { background: none; color: #000; padding: 0 0 8px; border-bottom: 2px solid #000; }
   header.top p, .card .desc, .card .role { color: #333; }
+  .card .desc { -webkit-line-clamp: unset; display: block; }
   .card { border-color: #999; background: none; }
   nav.toc { display: none; }
   .wrap { max-width: none; padding: 0; }
@@ -256,6 +265,10 @@ footer dd { margin: 0; word-break: break-word; }
   figure { border: none; padding: 0; }
   .modebar-container { display: none !important; }
   .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 3px 5px; }
+  thead th { white-space: normal; }
+  td .ci { font-size: 7.5pt; }
   .swatch, td.diff .v { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -292,11 +305,26 @@ def _block(block: Block, number: int) -> str:
     return f'<div class="{classes}">{block.html or ""}</div>'
 
 
+def _pair_halves(blocks: Sequence[Block]) -> list[Block]:
+    """Half-width blocks sit two to a row; one left without a partner takes the whole row."""
+    result = list(blocks)
+    run: list[Block] = []
+    for block in [*result, None]:
+        if block is not None and not block.wide:
+            run.append(block)
+            continue
+        if len(run) % 2:
+            run[-1].wide = True
+        run = []
+    return result
+
+
 def render(page: Page) -> str:
     """The whole page as one string of HTML."""
     cards = "".join(
         f'<div class="card">{swatch(c.colour)}<b>{e(c.label)}</b><span class="role">{e(c.role)}</span>'
-        + (f'<div class="desc">{e(c.description)}</div>' if c.description else "") + "</div>"
+        + (f'<div class="desc" title="{e(c.description)}">{e(c.description)}</div>' if c.description else "")
+        + "</div>"
         for c in page.scenarios
     )
     toc = "".join(f'<a href="#{e(s.anchor)}">{e(s.title)}</a>' for s in page.sections)
@@ -308,7 +336,7 @@ def render(page: Page) -> str:
     sections = []
     for section in page.sections:
         blocks = []
-        for block in section.blocks:
+        for block in _pair_halves(section.blocks):
             number += 1
             blocks.append(_block(block, number))
         intro = f'<p class="intro">{e(section.intro)}</p>' if section.intro else ""

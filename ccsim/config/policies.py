@@ -1,0 +1,167 @@
+"""The policies users come to test, as small blocks in a scenario's ``policies:`` section.
+
+Every policy has ``enabled`` (default true when the block is present), so a variant can carry a
+policy switched off and give exactly the baseline's results. Magnitudes follow modelling-notes
+section 4 and the policy rows of section 9; each states its source or says it is an assumption.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ccsim.config.distributions import Distribution, Exponential, Lognormal
+from ccsim.config.types import Duration, Fraction, StrictModel
+
+
+class CallTimeLimit(StrictModel):
+    """End calls at a maximum talk time (modelling-notes 4.2; Shuto Expressway's 30-minute rule)."""
+
+    enabled: bool = True
+    limit: Duration = Field(default=900.0, gt=0, description="Maximum talk time (test value 15 min).")
+    groups: list[str] = Field(default_factory=list, description="Only these groups (default: all).")
+    segments: list[str] = Field(default_factory=list, description="Only callers of these segments (default: all).")
+    difficult_only: bool = Field(default=False, description="Only calls marked difficult.")
+    warning: Duration | None = Field(
+        default=None, ge=0, description="Warn the caller this long before the cut (a warned cut frustrates half)."
+    )
+    resolve_if_remaining_below: Duration = Field(
+        default=120.0, ge=0,
+        description="At the cut the problem is still solved if no more than this much talk was left (assumption).",
+    )
+    at_limit: Literal["end", "transfer", "callback"] = Field(
+        default="end", description="end the call, transfer it to `transfer_to`, or promise a callback."
+    )
+    transfer_to: str | None = Field(default=None, description="Queue for `at_limit: transfer`.")
+    callback_delay: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", median=4 * 3600.0, log_sd=0.5),
+        description="When the centre calls back after `at_limit: callback` (assumption: about 4 h).",
+    )
+
+
+class HangUpPermission(StrictModel):
+    """Agents may end calls with abusive callers (USW "Hang Up on Abuse"; Shuto manual; modelling-notes 4.3)."""
+
+    enabled: bool = True
+    warning_time: Distribution = Field(
+        default_factory=lambda: Exponential(dist="exponential", mean=120.0),
+        description="From the onset of abuse to the disconnection (one warning first; mean 2 min assumption).",
+    )
+    strain_level: float | None = Field(
+        default=None, gt=0, description="Also end difficult calls when the agent's strain is above this level."
+    )
+    control_buffer: Fraction = Field(
+        default=0.3, description="Share of abuse strain the permission itself takes away (a_ctrl; Grandey et al.)."
+    )
+    block_after: int | None = Field(default=2, ge=1, description="Terminations after which a caller is blocked.")
+    blocked_route: str = Field(
+        default="written",
+        description='"written" (blocked callers get a written channel, the call ends) or a queue name (e.g. complaints).',
+    )
+    deterrence: Fraction = Field(default=0.25, description="Drop of the abusive share once the policy is known.")
+    deterrence_days: float = Field(default=182.0, gt=0, description="Days until the deterrence is complete.")
+
+
+class PaidLine(StrictModel):
+    """A premium-rate support line (modelling-notes 4.1). Unlawful for existing customers in the EU and UK.
+
+    A caller calls with probability exp(-elasticity x expected price of the call), where the price
+    counts minutes beyond the month's free quota; callers who pay talk shorter.
+    """
+
+    enabled: bool = True
+    price_per_minute: float = Field(default=0.50, ge=0, description="Currency units per minute (articles: 0.50 EUR).")
+    price_per_call: float = Field(default=0.0, ge=0, description="Currency units per call.")
+    free_minutes_per_month: float = Field(
+        default=0.0, ge=0, description="Free minutes per customer per 30-day month (articles: 100 for a $10 client)."
+    )
+    elasticity: dict[str, float] = Field(
+        default_factory=lambda: {"regular": 0.02, "priority": 0.01, "difficult": 0.3},
+        description="Per segment, per currency unit of expected price (assumption; RAND N-1636: -15 % for "
+        "discretionary callers at a 5-minute call's price).",
+    )
+    default_elasticity: float = Field(default=0.02, ge=0, description="For segments not listed.")
+    talk_reduction: Fraction = Field(default=0.20, description="Shorter talk for those who pay (eta, assumption).")
+    churn_if_deterred: Fraction = Field(
+        default=0.10, description="Share of deterred callers who leave the company (assumption)."
+    )
+
+
+class Training(StrictModel):
+    """Extra first-line training (De Grip & Sauermann 2012: -10 % handle time; modelling-notes 4.4)."""
+
+    enabled: bool = True
+    groups: list[str] = Field(default_factory=lambda: ["first_line"])
+    hours_per_week: Duration = Field(default=7200.0, ge=0, description="Off-phone training per agent-week (2 h).")
+    talk_factor: float = Field(default=0.90, gt=0, description="Talk-time factor once trained ([evidence] 0.90).")
+    resolve_shift: float = Field(default=0.05, ge=-1, le=1, description="Added to P(resolve) (assumption).")
+    transfer_factor: float = Field(default=0.75, ge=0, description="Multiplies transfer probabilities (assumption).")
+    misroute_handover_factor: float = Field(default=0.8, gt=0, description="Faster hand-over of misrouted callers.")
+    resilience: Fraction = Field(default=0.2, description="Strain resilience r (assumption).")
+    quit_factor: float = Field(default=0.9, gt=0, description="Multiplies the resignation hazard (Batt 2002 direction).")
+    ramp_weeks: float = Field(default=4.0, ge=0, description="Effects grow linearly to full over this many weeks.")
+    trainer_cost_per_hour: float = Field(default=40.0, ge=0, description="Trainer cost per agent-hour of training.")
+
+
+class IvrRedesign(StrictModel):
+    """A menu organised by the customer's words: fewer misroutes, fewer hang-ups (modelling-notes 2.7)."""
+
+    enabled: bool = True
+    misroute_factor: float = Field(default=0.5, ge=0, description="Multiplies the misroute share (assumption).")
+    abandon_factor: float = Field(default=0.5, ge=0, description="Multiplies menu hang-ups ([anecdote] 10 % -> 2.5 %).")
+    time_factor: float = Field(default=1.0, gt=0, description="Multiplies the time in the menu.")
+
+
+class WarmTransfers(StrictModel):
+    """Transfer warmly: the caller keeps priority and the first agent stays until the hand-over."""
+
+    enabled: bool = True
+    handover: Duration = Field(default=30.0, ge=0)
+
+
+class DifficultTeam(StrictModel):
+    """Send callers marked difficult to a dedicated queue with its own team."""
+
+    enabled: bool = True
+    queue: str = Field(description="Queue of the dedicated team (define the queue and its group in the scenario).")
+
+
+class CallbackOffer(StrictModel):
+    """Offer a callback instead of waiting; the caller keeps their place while off the line."""
+
+    enabled: bool = True
+    offer_after: Duration = Field(default=60.0, ge=0, description="Offer when a caller has waited this long.")
+    acceptance: Fraction = Field(default=0.5, description="Share accepting the offer (assumption).")
+    reach: Fraction = Field(default=0.9, description="Share reached when the agent calls back (assumption).")
+    dial_time: Duration = Field(default=30.0, ge=0, description="Agent time to call back.")
+
+
+class Policies(StrictModel):
+    """Any combination of policies; each is consulted by the model at its decision point."""
+
+    call_time_limit: CallTimeLimit | None = None
+    hang_up: HangUpPermission | None = None
+    paid_line: PaidLine | None = None
+    training: Training | None = None
+    ivr_redesign: IvrRedesign | None = None
+    warm_transfers: WarmTransfers | None = None
+    difficult_team: DifficultTeam | None = None
+    callback: CallbackOffer | None = None
+
+    def active(self, name: str):
+        """The named policy if it is present and enabled, else None."""
+        policy = getattr(self, name)
+        return policy if policy is not None and policy.enabled else None
+
+
+class Costs(StrictModel):
+    """Money beyond agents' pay (which is each group's ``hourly_cost``)."""
+
+    currency: str = Field(default="EUR", description="Label only.")
+    telephony_per_minute: float = Field(
+        default=0.01, ge=0, description="Cost per minute a caller is connected (menu, queue, talk; assumption)."
+    )
+    lost_customer: float = Field(
+        default=0.0, ge=0, description="Cost of a customer who leaves (acquiring one costs 4-5x keeping one)."
+    )

@@ -1,0 +1,290 @@
+"""The HTML report: built from saved results, self-contained, escaped, and complete when data is optional."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from plotly.offline import get_plotlyjs
+
+from ccsim.experiments.compare import compare, write_comparison
+from ccsim.report import figures as F
+from ccsim.report import format_plus_minus, format_signed, kpi_info
+from ccsim.report.build import (
+    ReportBuilder,
+    ReportError,
+    build_report,
+    document_changes,
+    load,
+    paid_line_enabled,
+    show_value,
+    write_report,
+)
+from tests.journey_scenarios import two_tier
+
+NASTY = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+BURNOUT_KPIS = {"stress_mean": 25.0, "stress_p90": 60.0, "burnout_share": 0.12, "exhaustion_mean": 0.05,
+                "sick_days": 3.0, "absence_rate": 0.03, "leavers": 1.0, "attrition_annualised": 0.2, "hires": 0.0,
+                "cost_agents": 1000.0, "cost_training": 100.0, "cost_hiring": 50.0, "cost_total": 1050.0,
+                "revenue": 400.0, "callers_lost": 12.0}
+
+
+def run_comparison(out: Path, *, names=("two tiers", "more first line"), tables: bool = True, days: int = 2) -> Path:
+    base = two_tier(horizon={"days": days}, name=names[0], description=f"base of {names[0]}")
+    variants = [two_tier(first_line=16 + i, horizon={"days": days}, name=name) for i, name in enumerate(names[1:])]
+    comparison = compare(base, variants, replications=2, jobs=1, keep_tables=tables)
+    write_comparison(out, comparison, {"command": "test"}, write_tables=tables, report=False)
+    return out
+
+
+def add_future_measures(folder: Path, seed: int = 1) -> None:
+    """Give a saved results folder the burnout tables and KPIs a newer simulator writes (made-up values)."""
+    rng = np.random.default_rng(seed)
+    tables = folder / "tables"
+    intervals = pd.read_parquet(tables / "group_intervals.parquet")
+    intervals["required"] = np.maximum(intervals["agents_on_duty"] - rng.integers(0, 3, len(intervals)), 0)
+    intervals.to_parquet(tables / "group_intervals.parquet", index=False)
+    replications = sorted(intervals["replication"].unique())
+    days = sorted(intervals["day"].unique())
+    statuses = np.array(["working", "working", "working", "sick", "off", "vacant", "stress_leave", "training"])
+    rows = []
+    for replication in replications:
+        for day in days:
+            for agent in range(12):
+                status = statuses[rng.integers(len(statuses))]
+                rows.append({"replication": replication, "agent_id": agent, "position": agent,
+                             "group": "first_line" if agent < 8 else "experts", "day": day, "status": status,
+                             "duty_s": 28800.0 if status == "working" else 0.0, "talk_s": 15000.0, "wrap_s": 2000.0,
+                             "break_s": 3600.0, "calls": 50, "hostile_s": 100.0, "longest_busy_s": 1800.0,
+                             "strain_mean": float(rng.uniform(10, 40)),
+                             "above_threshold_s": float(rng.uniform(0, 5000)),
+                             "exhaustion": float(rng.uniform(0.04, 0.08)), "resigned": bool(rng.random() < 0.05)})
+    pd.DataFrame(rows).to_parquet(tables / "agent_days.parquet", index=False)
+    strain = intervals[["replication", "day", "slot", "time", "t_start", "group"]].copy()
+    strain["agents"] = rng.integers(1, 10, len(strain))
+    strain["strain_mean"] = rng.uniform(5, 50, len(strain))
+    strain["strain_p90"] = strain["strain_mean"] * 1.5
+    strain["strain_max"] = strain["strain_mean"] * 2
+    strain.to_parquet(tables / "strain_intervals.parquet", index=False)
+    per_replication = pd.read_csv(folder / "replications.csv")
+    summary = json.loads((folder / "summary.json").read_text())
+    for name, value in BURNOUT_KPIS.items():
+        values = value * rng.uniform(0.9, 1.1, len(per_replication))
+        if name == "cost_total":
+            values = per_replication["cost_agents"] + per_replication["cost_hiring"]
+        per_replication[name] = values
+        summary["metrics"][name] = {"mean": float(np.mean(values)), "se": 1.0, "ci_low": float(np.min(values)),
+                                    "ci_high": float(np.max(values)), "n": len(per_replication)}
+    per_replication.to_csv(folder / "replications.csv", index=False)
+    (folder / "summary.json").write_text(json.dumps(summary))
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> Path:
+    return run_comparison(tmp_path_factory.mktemp("report") / "cmp")
+
+
+def figures_of(page) -> list:
+    return [block.figure for section in page.sections for block in section.blocks if block.figure is not None]
+
+
+# --- building from saved results -----------------------------------------------------------------
+
+
+def test_report_is_self_contained_and_complete(saved):
+    html = build_report(saved)
+    # plotly.js embedded exactly once; the page around it fetches nothing from anywhere.
+    plotly_js = get_plotlyjs()
+    assert html.count(plotly_js) == 1
+    # Figure data travels as base64 ("bdata"), where any three letters can turn up by chance.
+    page = re.sub(r'"bdata":"[^"]*"', '"bdata":""', html.replace(plotly_js, ""))
+    assert page.count("Plotly.newPlot(") >= 12
+    assert "<script src" not in page and "cdn" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and "url(" not in page
+    for anchor in ("summary", "changes", "tradeoff", "wait", "load", "burnout", "callers", "money"):
+        assert f'id="{anchor}"' in html
+    assert "more first line" in html and "two tiers" in html
+    assert "@media print" in html
+    assert "could not be drawn" not in html
+    # The variant changes one headcount, and the report says so.
+    assert "groups.first_line.staffing.headcount" in html
+
+
+def test_headline_table_marks_significant_differences(saved):
+    loaded, comparison = load([saved])
+    builder = ReportBuilder(loaded, comparison)
+    assert builder.paired
+    difference = builder.differences["more first line"]["asa_s"]
+    html = build_report(saved)
+    mark = "▼" if difference.mean < 0 else "▲"
+    if difference.excludes_zero:
+        assert mark in html
+    assert "Δ vs two tiers" in html
+    assert "All " in html and " measures</summary>" in html
+
+
+def test_every_figure_has_title_axes_hover_and_scenario_colours(saved):
+    add = saved.parent / "future"
+    shutil.copytree(saved, add)
+    for folder in ("two-tiers", "more-first-line"):
+        add_future_measures(add / folder)
+    loaded, comparison = load([add])
+    page = ReportBuilder(loaded, comparison).page()
+    figures = figures_of(page)
+    assert len(figures) >= 15
+    colours = F.scenario_colours(["two tiers", "more first line"])
+    for fig in figures:
+        assert fig.layout.title.text, fig
+        for trace in fig.data:
+            if trace.hoverinfo == "skip":
+                continue
+            assert trace.hovertemplate, (fig.layout.title.text, trace.name)
+            # A trace named after a scenario carries that scenario's colour, in every chart.
+            if trace.name in colours and trace.type == "scatter" and trace.mode and "lines" in trace.mode:
+                assert trace.line.color == colours[trace.name], fig.layout.title.text
+    titles = [fig.layout.title.text for fig in figures]
+    assert any("Agents on duty vs required" in t for t in titles)
+    assert any("Agent strain by time of day" in t for t in titles)
+    assert any("Strain, absence and attrition" in t for t in titles)
+    assert any("Total cost per scenario" in t for t in titles)
+
+
+def test_time_of_day_charts_have_axis_titles_with_units(saved):
+    loaded, comparison = load([saved])
+    page = ReportBuilder(loaded, comparison).page()
+    for fig in figures_of(page):
+        layout = fig.layout
+        if "by time of day" in layout.title.text:
+            assert "Time of day" in layout.xaxis.title.text
+            assert re.search(r"\((%|s|agents|[a-z ]+)\)$", layout.yaxis.title.text), layout.yaxis.title.text
+
+
+def test_report_from_single_and_several_results_folders(saved, tmp_path):
+    single = build_report(saved / "two-tiers")
+    assert "Simulation report: two tiers" in single
+    assert 'id="changes"' not in single
+    several = write_report([saved / "two-tiers", saved / "more-first-line"], tmp_path / "r.html")
+    text = several.read_text()
+    assert "paired replication by replication" in text
+    assert "Δ vs two tiers" in text
+
+
+def test_unpaired_when_seeds_differ(saved, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(saved / "more-first-line", other)
+    document = yaml.safe_load((other / "scenario.yaml").read_text())
+    document["seed"] += 1
+    (other / "scenario.yaml").write_text(yaml.safe_dump(document))
+    html = build_report([saved / "two-tiers", other])
+    assert "unpaired (Welch)" in html
+
+
+def test_report_without_tables_explains_what_is_missing(tmp_path):
+    out = run_comparison(tmp_path / "bare", tables=False, days=1)
+    html = build_report(out)
+    assert "need the per-call tables" in html
+    assert "could not be drawn" not in html
+    assert "Average speed of answer by time of day" not in html
+    assert "Plotly.newPlot(" in html  # KPI charts still drawn from the summaries
+
+
+def test_user_strings_are_escaped(tmp_path):
+    out = run_comparison(tmp_path / "nasty", names=(NASTY, NASTY + " 2"), days=1)
+    html = build_report(out)
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in html
+    # Figure labels are HTML-escaped for plotly's text renderer, which would otherwise read tags.
+    assert '"name":"&lt;script&gt;alert' in html
+    folders = [p.name for p in out.iterdir() if p.is_dir()]
+    assert all(re.fullmatch(r"[a-z0-9-]+", name) for name in folders), folders
+
+
+def test_paid_line_shows_the_legal_note(saved, tmp_path):
+    copy = tmp_path / "paid"
+    shutil.copytree(saved, copy)
+    path = copy / "more-first-line" / "scenario.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["policies"] = {"paid_line": {"enabled": True, "price_per_minute": 0.5}}
+    path.write_text(yaml.safe_dump(document))
+    html = build_report(copy)
+    assert "Legal note" in html and "C-568/15" in html and "reg. 41" in html and "PS15/19" in html
+    document["policies"]["paid_line"]["enabled"] = False
+    path.write_text(yaml.safe_dump(document))
+    assert "Legal note" not in build_report(copy)
+
+
+@pytest.mark.parametrize(("policies", "expected"), [
+    (None, False), ({}, False), ({"paid_line": None}, False), ({"paid_line": {"enabled": False}}, False),
+    ({"paid_line": {"enabled": True}}, True), ({"paid_line": {"price": 1}}, True), ({"paid_line": True}, True),
+])
+def test_paid_line_detection(policies, expected):
+    document = {"name": "x"} if policies is None else {"name": "x", "policies": policies}
+    assert paid_line_enabled(document) is expected
+
+
+def test_bad_folders_are_report_errors(tmp_path):
+    with pytest.raises(ReportError, match="no such folder"):
+        load([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReportError, match="not a ccsim results folder"):
+        load([tmp_path / "empty"])
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "comparison.json").write_text(json.dumps({"scenarios": [{"label": "x", "folder": "../elsewhere"}]}))
+    with pytest.raises(ReportError, match="invalid folder name"):
+        load([bad])
+
+
+def test_report_builds_quickly(saved):
+    started = time.perf_counter()
+    build_report(saved)
+    assert time.perf_counter() - started < 10
+
+
+# --- pieces ---------------------------------------------------------------------------------------
+
+
+def test_document_changes_reads_like_set_paths():
+    base = {"name": "a", "seed": 1, "groups": {"g": {"staffing": {"headcount": [[28800.0, 10.0], [36000.0, 12.0]]},
+                                                     "serves": ["q"]}},
+            "overflow": [], "transfers": {"mode": "cold"}}
+    variant = {"name": "b", "seed": 1, "groups": {"g": {"staffing": {"headcount": [[28800.0, 11.0]]},
+                                                        "serves": ["q", "r"]}},
+               "overflow": [{"queue": "q", "group": "g", "after": 60.0}], "transfers": {}}
+    changes = {c.path: (c.old, c.new) for c in document_changes(base, variant)}
+    assert "name" not in changes
+    assert changes["groups.g.staffing.headcount"] == ("08:00: 10, 10:00: 12", "08:00: 11")
+    assert changes["groups.g.serves"] == ("[q]", "[q, r]")
+    assert changes["overflow.0.after"] == ("(not set)", "60")
+    assert changes["transfers.mode"] == ("cold", "(not set)")
+    assert "overflow" not in changes  # the empty list is implied by its new items
+    assert document_changes(base, base) == []
+
+
+def test_value_display():
+    assert show_value(60.0) == "60"
+    assert show_value(0.5) == "0.5"
+    assert show_value("x" * 500).endswith("…")
+    assert show_value({"a": 1}) == "{a: 1}"
+
+
+def test_difference_formatting():
+    share = kpi_info("service_level")
+    assert format_plus_minus(0.0041, 0.0016, 0.0066, share) == "+0.41 ± 0.25"
+    seconds = kpi_info("asa_s")
+    assert format_plus_minus(-4.56, -7.09, -2.03, seconds) == "−4.6 ± 2.5"
+    assert format_plus_minus(0.0, None, None, seconds) == "0"
+    assert format_signed(321.7, kpi_info("agent_hours"), 0) == "+322"
+    assert kpi_info("occupancy_first_line").label == "Occupancy: first line"
+    assert kpi_info("something_new").label == "something new"
+    assert kpi_info("service_level").clip(1.2) == 1.0
+    assert kpi_info("something_new").clip(-3.0) == -3.0
