@@ -57,7 +57,7 @@ class HangUpPermission(StrictModel):
     block_after: int | None = Field(default=2, ge=1, description="Terminations after which a caller is blocked.")
     blocked_route: str = Field(
         default="written",
-        description='"written" (blocked callers get a written channel, the call ends) or a queue name (e.g. complaints).',
+        description='"written" (blocked callers get a written channel; the call ends) or a queue (e.g. complaints).',
     )
     deterrence: Fraction = Field(default=0.25, description="Drop of the abusive share once the policy is known.")
     deterrence_days: float = Field(default=182.0, gt=0, description="Days until the deterrence is complete.")
@@ -99,7 +99,7 @@ class Training(StrictModel):
     transfer_factor: float = Field(default=0.75, ge=0, description="Multiplies transfer probabilities (assumption).")
     misroute_handover_factor: float = Field(default=0.8, gt=0, description="Faster hand-over of misrouted callers.")
     resilience: Fraction = Field(default=0.2, description="Strain resilience r (assumption).")
-    quit_factor: float = Field(default=0.9, gt=0, description="Multiplies the resignation hazard (Batt 2002 direction).")
+    quit_factor: float = Field(default=0.9, gt=0, description="Multiplies the resignation hazard (Batt 2002).")
     ramp_weeks: float = Field(default=4.0, ge=0, description="Effects grow linearly to full over this many weeks.")
     trainer_cost_per_hour: float = Field(default=40.0, ge=0, description="Trainer cost per agent-hour of training.")
 
