@@ -237,6 +237,9 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     kpis["longest_transfer_chain"] = float(calls["transfers"].max()) if len(calls) else float("nan")
     kpis["redial_share"] = _ratio((calls["trigger"].astype(object) != "fresh").sum(), len(calls))
     kpis["misroute_rate"] = _ratio(calls["misrouted"].sum(), calls["first_queue"].notna().sum())
+    later_legs = legs[legs["leg"] > 0]
+    kpis["transfer_abandon_rate"] = _ratio((later_legs["outcome"].astype(object) == "abandoned").sum(),
+                                           len(later_legs))
     if ivr:
         kpis["ivr_containment"] = _ratio((outcome == "self_served").sum(), len(calls))
         kpis["ivr_abandon_rate"] = _ratio((outcome == "ivr_abandoned").sum(), len(calls))
