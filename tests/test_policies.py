@@ -88,3 +88,10 @@ def test_policies_switched_off_give_the_baseline_exactly(baseline):
 def test_combined_policies_run_together(baseline):
     combined = run("combined")
     assert_direction(combined, baseline, {"misroute_rate": "-", "transfers_per_call": "-", "hung_up_calls": "+"})
+
+
+def test_paid_line_quota_bills_only_minutes_beyond_it(baseline):
+    quota = run("paid_line_quota", "policies.paid_line.free_minutes_per_month=10")
+    flat = run("paid_line_quota", "policies.paid_line.free_minutes_per_month=0")
+    assert_direction(quota, baseline, {"revenue": "+", "difficult_share_calls": "-"})
+    assert_direction(quota, flat, {"revenue": "-", "billed_minutes": "-", "deterred_share": "-"})

@@ -434,11 +434,13 @@ class ContactCentre:
         now = self.env.now
         call.talk += now - call.t_answer
         outcome, target = call.talk_outcome, call.target
-        if self.policies.paid is not None and call.reached and call.paying:
+        if self.policies.paid is not None and call.reached:
+            # Every conversation counts against the month's free minutes; beyond them it is billed.
             price = self.policies.charge(call, now - call.t_answer, now)
-            call.price += price
-            self.counters["revenue"] += price
-            self.counters["billed_minutes"] += (now - call.t_answer) / 60.0
+            if price > 0:
+                call.price += price
+                self.counters["revenue"] += price
+                self.counters["billed_minutes"] += (now - call.t_answer) / 60.0
         ended_early = self._policy_ending(call, agent, now)
         if ended_early is not None:
             outcome, target = ended_early
