@@ -525,16 +525,8 @@ class ContactCentre:
         ``frustration``: points this failure adds; ``redial_at``: the centre promised to call back
         then (a callback after a call-time limit) instead of the person deciding whether to redial.
         """
-        call.state = DONE
-        del self.in_system[call.id]
+        self._record_call(call, outcome, now, resolving_group, call.t_ivr_end)
         story = call.story
-        story.wait += call.wait
-        story.talk += call.talk
-        self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive,
-                           call.t_ivr_end, story.option, call.first_queue, call.t_first_answer, now, call.leg + 1,
-                           call.transfers, call.wait, call.talk, outcome, call.difficult, call.abusive,
-                           call.misrouted, call.frustration, call.first_agent, resolving_group, call.trigger,
-                           call.price))
         if outcome in (R.CALL_RESOLVED, R.CALL_SELF_SERVED):
             story.resolved_attempt = call.attempt
             story.resolving_group = resolving_group if outcome == R.CALL_RESOLVED else len(self.groups)
@@ -559,6 +551,18 @@ class ContactCentre:
             self._end_story(story, STORY_LOST, now)
         else:
             self._at(when - now, self._on_redial, (story, outcome))
+
+    def _record_call(self, call: Call, outcome: int, t_end: float, resolving_group: int, t_ivr_end: float) -> None:
+        """Close the attempt's books: add its time to its story and append its row."""
+        call.state = DONE
+        del self.in_system[call.id]
+        story = call.story
+        story.wait += call.wait
+        story.talk += call.talk
+        self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive, t_ivr_end,
+                           story.option, call.first_queue, call.t_first_answer, t_end, call.leg + 1, call.transfers,
+                           call.wait, call.talk, outcome, call.difficult, call.abusive, call.misrouted,
+                           call.frustration, call.first_agent, resolving_group, call.trigger, call.price))
 
     def _end_story(self, story: Story, outcome: int, now: float) -> None:
         story.outcome = outcome
@@ -703,16 +707,7 @@ class ContactCentre:
                                   call.agent.id, call.agent.group.index, R.LEG_OPEN, R.TALK_OPEN, 0.0))
             elif call.state == IN_IVR:
                 call.story.ivr += now - call.t_arrive
-            call.state = DONE
-            del self.in_system[call.id]
-            story = call.story
-            story.wait += call.wait
-            story.talk += call.talk
-            self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive,
-                               t_ivr_end, story.option, call.first_queue,
-                               call.t_first_answer, NAN, call.leg + 1, call.transfers, call.wait, call.talk,
-                               R.CALL_OPEN, call.difficult, call.abusive, call.misrouted, call.frustration,
-                               call.first_agent, -1, call.trigger, call.price))
+            self._record_call(call, R.CALL_OPEN, NAN, -1, t_ivr_end)
         for story in self.open_stories.values():
             self._record_story(story)
         for group in self.groups:
