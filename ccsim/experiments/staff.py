@@ -10,13 +10,16 @@ happens with this headcount?" but "which headcount meets 80/20?". Four passes (d
    Erlang A, each interval stationary, with rates lagged by one mean handle time (lagged SIPP,
    Green, Kolesar & Whitt 2007).
 3. **Simulation pass.** Starting from Erlang A, the full model is simulated with the same seeds
-   (common random numbers) every iteration, so every change in a result comes from the staffing.
-   Each interval that misses a target is raised and each that meets it with room to spare is
-   lowered, by the number of agents Erlang A needs between the measured value and the target
-   (the Erlang curve shifted to pass through the simulation). A per-interval bracket (the highest
-   headcount seen to miss, the lowest seen to meet) stops oscillation. The search stops when an
-   iteration changes nothing: with the same seeds the next one would be identical. A last check
-   with fresh seeds reports every interval's measures with 95 % t-intervals.
+   (common random numbers) in every iteration, so a change in a result comes from the staffing.
+   Each interval's expected service level (and abandonment) is estimated with Erlang A as a
+   control variate (the simulated share minus Erlang A at the replication's own load, plus Erlang
+   A averaged over the load's known spread), the model's error pooled with the neighbouring
+   intervals'. The estimate moves the interval by the agents Erlang A needs between it and the
+   target. A per-interval bracket (the highest headcount seen to miss, the lowest seen to meet)
+   and damped steps stop oscillation; in the second half of the iteration budget intervals are
+   only raised. The search stops when an iteration changes nothing (with the same seeds the next
+   would be identical). A last check with fresh seeds reports every interval's measures with 95 %
+   t-intervals; an interval at the headcount cap that still misses is unreachable.
 4. **Shifts.** Groups with shift types get the per-weekday agents per shift at the fewest paid
    hours that cover the requirement on the phones (:func:`ccsim.analytic.rostering.cover_requirement`).
 
@@ -41,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from scipy.special import roots_hermitenorm
 
 from ccsim import units
 from ccsim.analytic import (
@@ -57,10 +61,12 @@ from ccsim.config.workforce import Shift
 from ccsim.experiments.results import atomic_write, scenario_document, write_json
 from ccsim.experiments.runner import ReplicationResult, replicate
 from ccsim.metrics.stats import estimate
+from ccsim.model.arrivals import expected_counts
+from ccsim.model.calendar import Calendar
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_REPLICATIONS = 4
-DEFAULT_ITERATIONS = 8
+DEFAULT_ITERATIONS = 12
 # Largest change of one interval's headcount per iteration, as a share of it (at least one agent):
 # damping, because an interval's service also depends on the intervals before it.
 MAX_RAISE_SHARE = 0.5
@@ -79,6 +85,10 @@ NO_CALLS = "no calls"
 
 class TargetError(ValueError):
     """A target the user wrote that cannot be read or cannot hold; the text is the whole message."""
+
+
+class StaffingError(ValueError):
+    """A scenario or option that leaves nothing to staff; the text is the whole message."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,6 +203,8 @@ class Layout:
     queues: dict[str, tuple[str, ...]]  # group -> queues whose targets it answers for
     load_share: dict[str, dict[str, float]]  # group -> queue -> share of the queue's load it carries
     fixed_groups: tuple[str, ...]  # groups that are nobody's first choice: staffing left as it is
+    expected_fresh: np.ndarray  # [type, slot]: the scenario's expected fresh calls per day (busyness 1)
+    busyness_cv: float  # coefficient of variation of the days' busyness factor
     days: int
     warmup: float
 
@@ -252,18 +264,22 @@ def build_layout(scenario: Scenario) -> Layout:
             queues[name].append(queue)
             share[name][queue] = 1.0 / len(groups)  # tied first choices pool the queue's load evenly
     staffed = tuple(name for name in scenario.groups if queues[name])
+    expected = expected_counts(scenario.arrivals, Calendar.from_horizon(horizon)).reshape(horizon.days, slots_per_day)
+    expected_fresh = np.array([expected[list(days)].mean(axis=0) for days in days_of_type]).reshape(
+        len(day_types), slots_per_day)
     return Layout(
         interval=interval, slots_per_day=slots_per_day, day_types=day_types, days_of_type=days_of_type,
         type_of_day=type_of_day, open=open_, judged_days=judged, groups=staffed,
         queues={name: tuple(queues[name]) for name in staffed},
         load_share={name: share[name] for name in staffed},
         fixed_groups=tuple(name for name in scenario.groups if not queues[name]),
-        days=horizon.days, warmup=float(horizon.warmup),
+        expected_fresh=expected_fresh, busyness_cv=scenario.arrivals.busyness_cv, days=horizon.days,
+        warmup=float(horizon.warmup),
     )
 
 
 def mean_patience(scenario: Scenario) -> float | None:
-    """Mean patience (s) for Erlang A: 1 / Σ share_i / E[τ_i] over the segments.
+    """Mean patience (s) for Erlang A: 1 / Σ_i (share_i / E[τ_i]) over the segments.
 
     Summing abandonment rates weighted by share is the hazard at zero of the mixture for
     exponential patience, the quantity that drives Erlang A in practice (Zeltyn & Mandelbaum 2005).
@@ -298,7 +314,7 @@ def step_function(values: np.ndarray, open_: np.ndarray, interval: float) -> dic
     previous = 0
     for slot, (value, is_open) in enumerate(zip(values, open_)):
         value = int(value) if is_open else 0
-        if value != previous or (slot == 0 and value):
+        if value != previous:
             steps[units.format_clock(slot * interval)] = value
             previous = value
     if not steps:
@@ -331,9 +347,13 @@ class Observation:
     """What R replications of one staffing showed, per group.
 
     ``within``, ``closed``, ``abandoned``, ``busy``, ``available``: arrays [replication, type, slot]
-    summed over the judged days of each type (busy and available in seconds). ``legs``: mean legs
-    offered per day of the type in each interval (all days, warm-up included), [type, slot].
-    ``handle``: mean handle time (talk + wrap-up of answered legs) per group, seconds.
+    summed over the judged days of each type (busy and available in seconds). ``legs``: legs
+    offered per day of the type in each interval (all days, warm-up included), [type, slot], by a
+    ratio estimator: the scenario's expected fresh calls times the legs per fresh call observed.
+    Fresh arrivals are Poisson around a known mean, so scaling by the observed ratio removes their
+    noise (exactly, for one queue without redials or transfers) and the days' busyness factors.
+    ``legs_by_replication``: legs offered per day of the type in each replication, [replication,
+    type, slot]. ``handle``: mean handle time (talk + wrap-up of answered legs) per group, seconds.
     """
 
     within: dict[str, np.ndarray]
@@ -342,6 +362,7 @@ class Observation:
     busy: dict[str, np.ndarray]
     available: dict[str, np.ndarray]
     legs: dict[str, np.ndarray]
+    legs_by_replication: dict[str, np.ndarray]
     handle: dict[str, float]
     replications: int
 
@@ -374,10 +395,10 @@ def observe(results: list[ReplicationResult], layout: Layout) -> Observation:
     shape = (len(results), *layout.shape)
     names = ("within", "closed", "abandoned", "busy", "available")
     arrays = {name: {g: np.zeros(shape) for g in layout.groups} for name in names}
-    legs = {g: np.zeros(layout.shape) for g in layout.groups}
+    per_replication = {g: np.zeros(shape) for g in layout.groups}
+    fresh = np.zeros(layout.shape)
     handle_sum = dict.fromkeys(layout.groups, 0.0)
     handle_count = dict.fromkeys(layout.groups, 0)
-    day_counts = np.array([len(days) for days in layout.days_of_type], dtype=float)
     for r, result in enumerate(results):
         intervals = result.tables.intervals
         day_type = layout.type_of_day[intervals["day"].to_numpy()]
@@ -390,13 +411,19 @@ def observe(results: list[ReplicationResult], layout: Layout) -> Observation:
         for group in layout.groups:
             share = np.array([layout.load_share[group].get(q, 0.0) for q in queue])
             mine = inside & (share > 0)
-            np.add.at(legs[group], (day_type[mine], slot[mine]),
-                      intervals["offered"].to_numpy()[mine] * share[mine] / day_counts[day_type[mine]] / len(results))
+            np.add.at(per_replication[group], (r, day_type[mine], slot[mine]),
+                      intervals["offered"].to_numpy()[mine] * share[mine])
             mine = judged & (share > 0)
             at = (r, day_type[mine], slot[mine])
             np.add.at(arrays["within"][group], at, intervals["answered_within_threshold"].to_numpy()[mine])
             np.add.at(arrays["closed"][group], at, answered[mine] + abandoned[mine])
             np.add.at(arrays["abandoned"][group], at, abandoned[mine])
+        calls = result.tables.calls
+        arrived = calls.loc[calls["trigger"].astype(str) == "fresh", "t_arrive"].to_numpy()
+        slot = (arrived // layout.interval).astype(int)
+        day_type = layout.type_of_day[np.minimum(slot // layout.slots_per_day, layout.days - 1)]
+        mine = day_type >= 0
+        np.add.at(fresh, (day_type[mine], slot[mine] % layout.slots_per_day), 1.0)
         load = result.tables.group_intervals
         day_type = layout.type_of_day[load["day"].to_numpy()]
         slot = load["slot"].to_numpy() % layout.slots_per_day
@@ -415,8 +442,18 @@ def observe(results: list[ReplicationResult], layout: Layout) -> Observation:
             mine = (group_of == group) & np.isfinite(handle)
             handle_sum[group] += float(handle[mine].sum())
             handle_count[group] += int(mine.sum())
+    day_counts = np.array([len(days) for days in layout.days_of_type], dtype=float)[:, None]
+    legs = {}
+    for group in layout.groups:
+        total = per_replication[group].sum(axis=0)
+        per_replication[group] /= day_counts
+        # Where no fresh call arrived (e.g. only redials at opening) the plain mean is all there is.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            legs[group] = np.where(fresh > 0, layout.expected_fresh * total / fresh,
+                                   total / (day_counts * len(results)))
     handles = {g: handle_sum[g] / handle_count[g] if handle_count[g] else math.nan for g in layout.groups}
-    return Observation(legs=legs, handle=handles, replications=len(results), **arrays)
+    return Observation(legs=legs, legs_by_replication=per_replication, handle=handles, replications=len(results),
+                       **arrays)
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,6 +469,16 @@ class Analytic:
     erlang_a: np.ndarray
     handle: float  # seconds
     patience: float | None  # seconds
+
+
+def lagged_rates(rates: np.ndarray, layout: Layout, lag: float) -> np.ndarray:
+    """Per day type, the open intervals' rates (per second) shifted ``lag`` seconds later (lagged SIPP)."""
+    result = np.zeros_like(rates, dtype=float)
+    for index in range(len(layout.day_types)):
+        slots = np.flatnonzero(layout.open[index])
+        if len(slots) and math.isfinite(lag):
+            result[index, slots] = lagged_arrival_rates(rates[index, slots], layout.interval, lag)
+    return result
 
 
 def analytic_pass(observation: Observation, layout: Layout, targets: Targets,
@@ -450,25 +497,31 @@ def analytic_pass(observation: Observation, layout: Layout, targets: Targets,
         load = rate * handle if math.isfinite(handle) else np.zeros(layout.shape)
         c_req = np.full(layout.shape, np.nan)
         a_req = np.full(layout.shape, np.nan)
-        for index in range(len(layout.day_types)):
-            slots = np.flatnonzero(layout.open[index])
-            if not len(slots):
-                continue
+        lagged = lagged_rates(rate, layout, handle)
+        for cell in zip(*np.nonzero(layout.open)):
             if not math.isfinite(handle):  # the group answered nobody: nothing to staff for
-                c_req[index, slots] = a_req[index, slots] = 0
+                c_req[cell] = a_req[cell] = 0
                 continue
-            lagged = lagged_arrival_rates(rate[index, slots], layout.interval, handle)
-            for slot, lam in zip(slots, lagged):
-                c_req[index, slot] = _solve(lambda lam=lam: min_agents_erlang_c(
-                    lam, handle, service_level=targets.service_level, threshold=targets.threshold,
-                    max_occupancy=targets.max_occupancy))
-                a_req[index, slot] = c_req[index, slot] if patience is None else _solve(
-                    lambda lam=lam: min_agents_erlang_a(
-                        lam, handle, patience, service_level=targets.service_level, threshold=targets.threshold,
-                        sl_definition="of_offered", max_abandon=targets.max_abandon,
-                        max_occupancy=targets.max_occupancy))
+            c_req[cell] = erlang_c_need(float(lagged[cell]), handle, targets)
+            a_req[cell] = c_req[cell] if patience is None else \
+                erlang_a_need(float(lagged[cell]), handle, patience, targets)
         result[group] = Analytic(load, c_req, a_req, handle, patience)
     return result
+
+
+def erlang_c_need(rate: float, handle: float, targets: Targets) -> float:
+    """Erlang C headcount for the service level and occupancy targets (it has no abandonment);
+    NaN when beyond the solver's cap of 10 agents per Erlang plus 100."""
+    return _solve(lambda: min_agents_erlang_c(rate, handle, service_level=targets.service_level,
+                                              threshold=targets.threshold, max_occupancy=targets.max_occupancy))
+
+
+def erlang_a_need(rate: float, handle: float, patience: float, targets: Targets) -> float:
+    """Erlang A headcount for every target, the service level counted as in the simulation
+    (served within the threshold, of all offered); NaN when beyond the solver's cap."""
+    return _solve(lambda: min_agents_erlang_a(
+        rate, handle, patience, service_level=targets.service_level, threshold=targets.threshold,
+        sl_definition="of_offered", max_abandon=targets.max_abandon, max_occupancy=targets.max_occupancy))
 
 
 def _solve(solve: Callable[[], int]) -> float:
@@ -504,6 +557,49 @@ class CellModel:
 
     def not_abandoning(self, n: int) -> float:
         return 1.0 - self._at(n)[1]
+
+
+# Gauss-Hermite nodes (probabilists') for averaging a curve over a lognormal load factor.
+_NODES, _WEIGHTS = roots_hermitenorm(5)
+_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
+# Relative load variances below this are treated as a known load.
+_NO_SPREAD = 1e-8
+
+
+class SpreadModel:
+    """Erlang A averaged over an uncertain load: the rate times a factor F with mean 1.
+
+    F is lognormal with the given relative variance (the days' busyness factor and the Poisson
+    count of the interval); the average over F is a 5-node Gauss-Hermite sum. What the simulation
+    reports for an interval is the mean over replications of its share, i.e. this average: a day
+    10 % busier loses more than a day 10 % quieter gains, so meeting the target on average needs
+    more agents than meeting it at the mean load (Whitt 2006, arrival-rate uncertainty).
+    """
+
+    def __init__(self, rate: float, handle: float, patience: float | None, threshold: float, variance: float):
+        if variance <= _NO_SPREAD:
+            factors, weights = np.ones(1), np.ones(1)
+        else:
+            sigma = math.sqrt(math.log1p(min(variance, 1.0)))
+            factors, weights = np.exp(sigma * _NODES - sigma * sigma / 2.0), _WEIGHTS
+        self.parts = [(float(w), CellModel(rate * float(f), handle, patience, threshold))
+                      for f, w in zip(factors, weights)]
+
+    def service_level(self, n: int) -> float:
+        return sum(w * model.service_level(n) for w, model in self.parts)
+
+    def not_abandoning(self, n: int) -> float:
+        return sum(w * model.not_abandoning(n) for w, model in self.parts)
+
+
+def load_variance(busyness_cv: float, expected_legs: float, days: int = 1) -> float:
+    """Relative variance of an interval's load averaged over ``days`` days: (cv² + 1 / legs) / days.
+
+    A day's count is Poisson given its busyness factor Z (mean 1, coefficient of variation cv),
+    so Var(N) / E[N]² = cv² + 1 / E[N] (ignoring the extra spread of redials).
+    """
+    poisson = 1.0 / expected_legs if expected_legs > 0 else 0.0
+    return (busyness_cv**2 + poisson) / max(days, 1)
 
 
 def crossing(curve: Callable[[int], float], value: float, start: int, cap: int) -> float:
@@ -543,42 +639,37 @@ def crossing(curve: Callable[[int], float], value: float, start: int, cap: int) 
     return high - 1 + min(max(fraction, 0.0), 1.0)
 
 
-def implied_requirement(agents: int, observed: dict[str, float], model: CellModel, targets: Targets,
-                        cap: int) -> float:
-    """Fractional headcount the targets need, judged from one interval's simulated measures.
-
-    For a service level or abandonment target the Erlang A curve is shifted sideways to pass
-    through the simulated value: if the simulation achieves at ``agents`` what Erlang A achieves
-    at e agents, and Erlang A needs t agents for the target, the requirement is agents + t - e.
-    An occupancy cap needs busy agents / cap. ``observed`` holds ``service_level``, ``abandon``
-    (shares, with a continuity correction already applied) and ``busy`` (agents), NaN when the
-    interval had no calls. At least one agent is always needed while the centre is open.
+def erlang_shift(agents: int, value: float, target: float, curve: Callable[[int], float], bound: int
+                 ) -> tuple[float, float]:
+    """(t, offset) for one measure: Erlang A's headcount t for the target, and how many agents the
+    simulation is behind Erlang A at this load (offset = agents - e, where Erlang A achieves the
+    simulated ``value`` with e agents). The requirement the simulation implies is t + offset: the
+    Erlang curve shifted sideways to pass through the simulated point. Curves are searched up to
+    ``bound`` agents.
     """
-    needs = [1.0]
-    if model.rate > 0 and math.isfinite(model.handle):
-        level = observed["service_level"]
-        if math.isfinite(level):
-            e = crossing(model.service_level, level, agents, cap)
-            t = crossing(model.service_level, targets.service_level, agents, cap)
-            needs.append(agents + t - e)
-        abandon = observed["abandon"]
-        if targets.max_abandon is not None and model.patience is not None and math.isfinite(abandon):
-            e = crossing(model.not_abandoning, 1.0 - abandon, agents, cap)
-            t = crossing(model.not_abandoning, 1.0 - targets.max_abandon, agents, cap)
-            needs.append(agents + t - e)
-    if targets.max_occupancy is not None and math.isfinite(observed["busy"]):
-        needs.append(observed["busy"] / targets.max_occupancy)
-    return max(needs)
+    e = crossing(curve, value, agents, bound)
+    t = crossing(curve, target, agents, bound)
+    return t, agents - e
 
 
-def meets(observed: dict[str, float], targets: Targets) -> bool:
-    """Whether an interval's mean measures meet every target (no calls: nothing to miss)."""
-    level, abandon, occupancy = observed["service_level"], observed["abandon"], observed["occupancy"]
-    if math.isfinite(level) and level < targets.service_level:
-        return False
-    if targets.max_abandon is not None and math.isfinite(abandon) and abandon > targets.max_abandon:
-        return False
-    return not (targets.max_occupancy is not None and math.isfinite(occupancy) and occupancy > targets.max_occupancy)
+def pooled(values: np.ndarray, weights: np.ndarray, judged: np.ndarray, half_width: int) -> np.ndarray:
+    """Weighted average of each judged cell's value with its neighbours within ``half_width`` intervals.
+
+    Triangular kernel times ``weights`` (calls: the precision of a share), within one day type,
+    over judged cells with a value. A cell without a value of its own borrows its neighbours'.
+    """
+    result = np.full(values.shape, np.nan)
+    usable = judged & np.isfinite(values) & (weights > 0)
+    for row, slot in zip(*np.nonzero(judged)):
+        total = weight_sum = 0.0
+        for other in range(max(slot - half_width, 0), min(slot + half_width + 1, values.shape[1])):
+            if usable[row, other]:
+                w = (half_width + 1 - abs(other - slot)) * weights[row, other]
+                total += w * values[row, other]
+                weight_sum += w
+        if weight_sum > 0:
+            result[row, slot] = total / weight_sum
+    return result
 
 
 @dataclass
@@ -607,14 +698,18 @@ class Bracket:
                 self.met[cell] = np.iinfo(np.int32).max
 
 
-def next_headcount(agents: int, requirement: float, ok: bool, missed: int, met: int, cap: int) -> int:
+def next_headcount(agents: int, requirement: float, ok: bool, missed: int, met: int, cap: int,
+                   lower: bool = True) -> int:
     """The headcount to try next in one interval.
 
     Missing a target: up to the implied requirement (at least one more), never above the lowest
-    headcount seen to meet it nor the cap. Meeting them: down to the implied requirement, never
-    to a headcount seen to miss. Steps are damped (at most half up, a quarter down).
+    headcount seen to meet it nor the cap. Meeting them: down to the implied requirement (only
+    when ``lower``), never to a headcount seen to miss. Steps are damped (at most half up, a
+    quarter down).
     """
     wanted = math.ceil(requirement - _ROUNDING)
+    if ok and not lower:
+        return agents
     if ok:
         floor = max(missed + 1, 1, agents - max(1, math.ceil(MAX_LOWER_SHARE * agents)))
         return min(agents, max(wanted, floor))
@@ -622,59 +717,118 @@ def next_headcount(agents: int, requirement: float, ok: bool, missed: int, met: 
     return max(agents, min(max(wanted, agents + 1), ceiling))
 
 
-def observed_cell(observation: Observation, group: str, layout: Layout, cell: tuple[int, int],
-                  means: dict[str, np.ndarray]) -> dict[str, float]:
-    """An interval's mean measures, shares pulled in by half a call from 0 and 1.
-
-    The correction (continuity, 0.5 / calls) keeps a perfect record from claiming an infinitely
-    good interval, which the Erlang shift would read as a huge surplus.
-    """
-    calls = float(observation.closed[group][(slice(None), *cell)].sum())
-    half = 0.5 / calls if calls > 0 else 0.0
-
-    def pulled(value: float) -> float:
-        return min(max(value, half), 1.0 - half) if math.isfinite(value) else math.nan
-
-    return {
-        "service_level": pulled(float(means["service_level"][cell])),
-        "abandon": pulled(float(means["abandon"][cell])),
-        "occupancy": float(means["occupancy"][cell]),
-        "busy": float(observation.busy_agents(group, layout)[cell]) if observation.available[group][
-            (slice(None), *cell)].sum() > 0 else math.nan,
-    }
-
-
 @dataclass
 class StepOutcome:
     """What one iteration decided for one group."""
 
     staffing: np.ndarray
+    requirement: np.ndarray  # [type, slot]: fractional requirement implied by the simulation
     missing: np.ndarray  # bool [type, slot]: judged cells missing a target at the simulated staffing
     at_cap: np.ndarray  # bool [type, slot]: missing and already at the cap
 
 
-def search_step(staffing: np.ndarray, observation: Observation, group: str, layout: Layout, targets: Targets,
-                patience: float | None, caps: np.ndarray, bracket: Bracket) -> StepOutcome:
-    """One iteration of the simulation pass for one group: record what the seeds showed, move each interval."""
-    means = {kind: observation.mean(kind, group) for kind in ("service_level", "abandon", "occupancy")}
-    rate = observation.rate(group, layout)
+# Neighbouring intervals on each side whose Erlang A error is pooled with an interval's own.
+POOL_HALF_WIDTH = 1
+
+
+def implied_requirements(staffing: np.ndarray, observation: Observation, group: str, layout: Layout,
+                         targets: Targets, patience: float | None, caps: np.ndarray) -> np.ndarray:
+    """Fractional headcount per cell that the targets need, judged from a simulation of ``staffing``.
+
+    For a service-level or abandonment target, in three steps:
+
+    1. *Estimate*: per replication, the simulated share minus what Erlang A gives at that
+       replication's own load, averaged over replications (weighted by calls), plus what Erlang A
+       gives on average over the load's spread (:class:`SpreadModel`). The Erlang curve works as a
+       control variate: a run with more calls than expected does worse, and the curve says by how
+       much, so the estimate of the interval's expected share is far steadier than the share itself.
+    2. *Pooling*: the model's error (the first part) is averaged with the neighbouring intervals'
+       (:func:`pooled`): one interval is noisy while the model's error changes slowly through the day.
+    3. *Shift*: the estimate is turned into agents with :func:`erlang_shift` on the averaged
+       Erlang curve: the requirement is Erlang A's own, moved by the agents between Erlang A and
+       the simulation.
+
+    Loads are lagged by one handle time, as in the analytic pass. An occupancy cap needs busy
+    agents / cap. At least one agent while open.
+    """
     handle = observation.handle[group]
+    if not math.isfinite(handle):
+        return np.where(layout.judged, 1.0, 0.0)
+    expected = lagged_rates(observation.rate(group, layout), layout, handle)
+    own = np.array([lagged_rates(legs / layout.interval, layout, handle)
+                    for legs in observation.legs_by_replication[group]])
+    kinds = [(observation.within[group], targets.service_level, False)]
+    if targets.max_abandon is not None and patience is not None:
+        kinds.append((observation.abandoned[group], targets.max_abandon, True))
+    closed = observation.closed[group]
+    calls = closed.sum(axis=0)
+    cells = list(zip(*np.nonzero(layout.judged & (calls > 0) & (expected > 0))))
+    # The target holds for one day's expected share; the replications measured days of the type pooled.
+    day_model, pooled_model = {}, {}
+    for cell in cells:
+        days = int(layout.judged_days[cell])
+        legs = float(observation.legs[group][cell])
+        day_model[cell] = SpreadModel(float(expected[cell]), handle, patience, targets.threshold,
+                                      load_variance(layout.busyness_cv, legs))
+        pooled_model[cell] = day_model[cell] if days == 1 else SpreadModel(
+            float(expected[cell]), handle, patience, targets.threshold, load_variance(layout.busyness_cv, legs, days))
+    requirement = np.where(layout.judged, 1.0, 0.0)
+    for counts, target, abandonment in kinds:
+        errors = np.full(layout.shape, np.nan)
+        for cell in cells:
+            agents = int(staffing[cell])
+            total = 0.0
+            for r in np.flatnonzero(closed[(slice(None), *cell)] > 0):
+                share = counts[(r, *cell)] / closed[(r, *cell)]
+                share = 1.0 - share if abandonment else share
+                model = CellModel(float(own[(r, *cell)]), handle, patience, targets.threshold)
+                total += closed[(r, *cell)] * (share - _curve(model, abandonment)(agents))
+            errors[cell] = total / calls[cell]
+        errors = pooled(errors, calls, layout.judged, POOL_HALF_WIDTH)
+        shifted = np.full(layout.shape, np.nan)
+        for cell in cells:
+            agents = int(staffing[cell])
+            # The curves are searched well past the cell's cap, so that a capped cell still sees its need.
+            bound = max(int(caps[cell]), math.ceil(10.0 * expected[cell] * handle + 100.0), 2 * agents)
+            half = 0.5 / calls[cell]  # continuity: a perfect record is not an infinitely good interval
+            value = min(max(_curve(pooled_model[cell], abandonment)(agents) + errors[cell], half), 1.0 - half)
+            need, offset = erlang_shift(agents, value, 1.0 - target if abandonment else target,
+                                        _curve(day_model[cell], abandonment), bound)
+            shifted[cell] = need + offset
+        requirement = np.fmax(requirement, np.where(layout.judged, shifted, np.nan))
+    if targets.max_occupancy is not None:
+        busy = observation.busy_agents(group, layout)
+        occupied = np.where(observation.available[group].sum(axis=0) > 0, busy / targets.max_occupancy, np.nan)
+        requirement = np.fmax(requirement, np.where(layout.judged, occupied, np.nan))
+    return requirement
+
+
+def _curve(model: CellModel | SpreadModel, abandonment: bool) -> Callable[[int], float]:
+    """The increasing curve of a measure over agents: service level, or the share not abandoning."""
+    return model.not_abandoning if abandonment else model.service_level
+
+
+def search_step(staffing: np.ndarray, observation: Observation, group: str, layout: Layout, targets: Targets,
+                patience: float | None, caps: np.ndarray, bracket: Bracket, lower: bool = True) -> StepOutcome:
+    """One iteration of the simulation pass for one group: judge each interval, record it, move it.
+
+    An interval meets its targets when the requirement the simulation implies is no more than its
+    headcount (the control-variate estimate: steadier than the interval's raw share). With
+    ``lower`` False intervals are only raised.
+    """
+    requirement = implied_requirements(staffing, observation, group, layout, targets, patience, caps)
     new = staffing.copy()
     missing = np.zeros(layout.shape, dtype=bool)
     at_cap = np.zeros(layout.shape, dtype=bool)
     for cell in zip(*np.nonzero(layout.judged)):
         agents, cap = int(staffing[cell]), int(caps[cell])
-        observed = observed_cell(observation, group, layout, cell, means)
-        raw = {**observed, "service_level": float(means["service_level"][cell]),
-               "abandon": float(means["abandon"][cell])}
-        ok = meets(raw, targets)
+        ok = bool(requirement[cell] <= agents + _ROUNDING)
         bracket.record(cell, agents, ok)
         missing[cell] = not ok
         at_cap[cell] = not ok and agents >= cap
-        model = CellModel(float(rate[cell]), handle, patience, targets.threshold)
-        requirement = implied_requirement(agents, observed, model, targets, cap)
-        new[cell] = next_headcount(agents, requirement, ok, int(bracket.missed[cell]), int(bracket.met[cell]), cap)
-    return StepOutcome(new, missing, at_cap)
+        new[cell] = next_headcount(agents, float(requirement[cell]), ok, int(bracket.missed[cell]),
+                                   int(bracket.met[cell]), cap, lower)
+    return StepOutcome(new, requirement, missing, at_cap)
 
 
 # --------------------------------------------------------------------------------------------
@@ -790,6 +944,11 @@ StageCallback = Callable[[str, int], None]
 DoneCallback = Callable[[ReplicationResult], None]
 
 
+def lowering_iterations(iterations: int) -> int:
+    """Iterations in which intervals may also be lowered: the first half of the budget."""
+    return max(1, math.ceil(iterations / 2))
+
+
 def _caps(analytic: Analytic, layout: Layout, max_agents: int | None) -> np.ndarray:
     """Most agents an interval may get: ``max_agents``, else the Erlang solvers' cap 10 a + 100."""
     if max_agents is not None:
@@ -850,6 +1009,31 @@ def classify(check: CheckEstimates, targets: Targets, layout: Layout, unreachabl
     return status
 
 
+def describe_intervals(cells: list[tuple[str, str, str]], interval: float) -> str:
+    """``[(group, day, "08:00"), ...]`` -> ``"first_line mon 08:00-09:00, tue 08:00-08:30; experts ..."``.
+
+    Consecutive intervals merge into one range (end = the last interval's end).
+    """
+    by_group: dict[str, dict[str, list[float]]] = {}
+    for group, day, clock in cells:
+        by_group.setdefault(group, {}).setdefault(day, []).append(units.parse_clock(clock))
+    parts = []
+    for group, days in by_group.items():
+        ranges = []
+        for day, starts in days.items():
+            starts = sorted(starts)
+            first = previous = starts[0]
+            for start in [*starts[1:], None]:
+                if start is not None and start == previous + interval:
+                    previous = start
+                    continue
+                ranges.append(f"{day} {units.format_clock(first)}-{units.format_clock(previous + interval)}")
+                if start is not None:
+                    first = previous = start
+        parts.append(f"{group} " + ", ".join(ranges))
+    return "; ".join(parts)
+
+
 def _agent_hours(values: np.ndarray, layout: Layout) -> float:
     return float(np.nansum(np.where(layout.open, values, 0.0) * layout.hours_per_cell()))
 
@@ -880,16 +1064,16 @@ def recommend_staffing(
         on_done: called after each replication.
     """
     if replications < 2:
-        raise ValueError("replications must be at least 2 (intervals need two)")
+        raise StaffingError("replications must be at least 2 (a confidence interval needs two)")
     if iterations < 1:
-        raise ValueError("iterations must be at least 1")
+        raise StaffingError("iterations must be at least 1")
     started = time.perf_counter()
     scenario = with_targets(scenario, targets, base_dir)
     layout = build_layout(scenario)
     if not layout.groups:
-        raise ValueError("no group is the first choice of any queue: nothing to staff")
+        raise StaffingError("no group is the first choice of any queue: nothing to staff")
     if not layout.judged.any():
-        raise ValueError("horizon.warmup covers every open interval: nothing to judge the targets on")
+        raise StaffingError("horizon.warmup covers every open interval: nothing to judge the targets on")
     data = scenario_document(scenario)
     patience = mean_patience(scenario)
     seeds = range(replications)
@@ -911,14 +1095,19 @@ def recommend_staffing(
     for done in range(1, iterations + 1):
         candidate = scenario_with_staffing(data, layout, staffing, base_dir)
         observation = run(f"iteration {done}/{iterations}", candidate, seeds)
-        outcomes = {g: search_step(staffing[g], observation, g, layout, targets, patience, caps[g], brackets[g])
-                    for g in layout.groups}
+        # Second half of the budget: raise only. Intervals are coupled (an interval inherits the queue of
+        # the one before; redials and transfers carry load across intervals, days and groups), so a
+        # few can keep trading agents; raising only ends that, and the search, at a small cost.
+        lower = done <= lowering_iterations(iterations)
+        outcomes = {g: search_step(staffing[g], observation, g, layout, targets, patience, caps[g], brackets[g],
+                                   lower) for g in layout.groups}
         changed = {g: int((outcomes[g].staffing != staffing[g]).sum()) for g in layout.groups}
         history.append({
             "iteration": done,
             "agent_hours": {g: round(_agent_hours(staffing[g], layout), 2) for g in layout.groups},
             "intervals_missing": {g: int(outcomes[g].missing.sum()) for g in layout.groups},
             "intervals_changed": changed,
+            "lowering": lower,
         })
         if not any(changed.values()):
             converged = True  # same staffing, same seeds: every further iteration would be identical
@@ -1008,13 +1197,16 @@ def group_totals(result: StaffingResult) -> dict[str, dict[str, Any]]:
         beyond_reach = {method: int((~np.isfinite(values) & layout.open).sum())
                         for method, values in (("erlang_c", plan.analytic.erlang_c),
                                                ("erlang_a", plan.analytic.erlang_a))}
+        # An Erlang total with intervals beyond the solver's reach would understate: none is given.
+        shown = {k: None if beyond_reach.get(k) else round(v, 2) for k, v in hours.items()}
         totals[plan.name] = {
             "queues": list(plan.queues),
             "handle_time_s": round(plan.analytic.handle, 2),
-            "agent_hours": {k: round(v, 2) for k, v in hours.items()},
+            "agent_hours": shown,
             "paid_hours": round(paid, 2),
             "hourly_cost": plan.hourly_cost,
-            "cost": {**{k: round(v * plan.hourly_cost, 2) for k, v in hours.items() if k != "scheduled"},
+            "cost": {**{k: None if v is None else round(v * plan.hourly_cost, 2) for k, v in shown.items()
+                        if k != "scheduled"},
                      "scheduled": round(paid * plan.hourly_cost, 2)},
             "erlang_intervals_beyond_reach": beyond_reach,
             "shifts": plan.shifts.counts if plan.shifts else None,
