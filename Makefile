@@ -28,8 +28,9 @@ test-all: test test-slow
 lint: setup
 	$(BIN)/ruff check ccsim tests benchmarks
 
-bench: setup  ## throughput against a bare SimPy loop, and sweep scaling
+bench: setup  ## throughput against a bare SimPy loop, and sweep scaling with 1 and 2 workers
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/sweep_scaling.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis results test-artifacts

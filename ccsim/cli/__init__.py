@@ -1,6 +1,13 @@
 """Command-line interface: each command is a few lines over the library API."""
 
-from ccsim.cli import compare_command, run_command, sweep_command, validate_command  # noqa: F401  (registers the commands)
+# Importing a command module registers its command on the app.
+from ccsim.cli import (  # noqa: F401
+    compare_command,
+    run_command,
+    staff_command,
+    sweep_command,
+    validate_command,
+)
 from ccsim.cli.app import app
 
 

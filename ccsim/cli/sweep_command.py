@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from ccsim.cli.app import UserError, app, console, errors, prepare_output, progress_bar, user_errors
+from ccsim.cli.app import UserError, app, console, errors, progress_bar, user_errors
 from ccsim.experiments.backends import BackendError, DaskBackend, LocalBackend, graceful_stop
 from ccsim.experiments.runner import default_jobs
 from ccsim.experiments.sweep import (
@@ -25,23 +26,36 @@ from ccsim.experiments.sweep import (
     run_sweep,
     write_tables,
 )
-from ccsim.report import format_value, kpi_info
+from ccsim.metrics.stats import Estimate
+from ccsim.report import KpiInfo, format_value
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 
-def open_folder(out: Path, resume: bool, overwrite: bool) -> SweepFolder:
-    """The output folder: new or empty; with --resume one started by a sweep; with --overwrite cleared."""
+def check_output(out: Path, resume: bool, overwrite: bool, plan: Plan) -> SweepFolder:
+    """Refuse a folder the sweep must not write to, before anything is written or started.
+
+    New or empty: fine. Non-empty: only with --overwrite, or with --resume when it holds a sweep of
+    the same points.
+    """
     if resume and overwrite:
         raise UserError("--resume and --overwrite contradict each other: resume keeps finished tasks, "
                         "overwrite discards them")
-    if resume and out.is_dir() and any(out.iterdir()) and not (out / MANIFEST_FILE).exists():
-        raise UserError(f"--out {out}: holds no sweep to resume (no {MANIFEST_FILE}); choose another folder")
-    prepare_output(out, overwrite or resume)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
     folder = SweepFolder(out)
-    if overwrite:
-        folder.clear()
+    if not out.exists() or not any(out.iterdir()) or overwrite:
+        return folder
+    if not resume:
+        raise UserError(f"--out {out}: folder is not empty; resume the sweep in it with --resume, discard it with "
+                        "--overwrite, or choose another folder")
+    if not (out / MANIFEST_FILE).exists():
+        raise UserError(f"--out {out}: holds no sweep to resume (no {MANIFEST_FILE}); choose another folder")
+    try:
+        folder.check(plan)
+    except ResumeError as exc:
+        raise UserError(f"--resume {out}: {exc}") from None
     return folder
 
 
@@ -54,34 +68,52 @@ def make_backend(scheduler: str | None, jobs: int) -> LocalBackend | DaskBackend
     return LocalBackend(jobs or default_jobs())
 
 
-def points_table(plan: Plan, points: pd.DataFrame) -> Table:
-    """One row per point: the experiment's metrics as mean ± half the 95 % interval."""
-    table = Table(title=f"{plan.experiment.name}: {len(plan.points)} point(s) x {plan.replications} replication(s), "
-                        "mean ± half the 95% interval", title_justify="left", show_edge=False, header_style="bold")
-    table.add_column("point", overflow="fold")
-    table.add_column("n", justify="right")
+# Width a metric takes in the terminal table: "79.8 ± 3.12" and the gaps around it.
+_METRIC_WIDTH = 16
+
+
+def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
+    """One row per point: the experiment's metrics as mean ± half the 95 % interval.
+
+    Split into several tables of a few metrics each when the terminal is too narrow for all.
+    """
+    from ccsim.report.sweep_report import describe  # with plotly, already loaded for the report
+
     metrics = [m for m in plan.experiment.metrics if f"{m}_mean" in points.columns]
-    for metric in metrics:
-        info = kpi_info(metric)
-        table.add_column(f"{metric}" + (f" ({info.unit})" if info.unit else ""), justify="right", no_wrap=True)
-    for _, row in points.iterrows():
-        estimates = estimates_of(row)
-        cells = [str(row["name"]), str(int(row["replications"]))]
-        for metric in metrics:
-            est = estimates.get(metric)
-            if est is None or est.mean is None:
-                cells.append("–")
-            elif est.ci_low is None or est.ci_high is None:
-                cells.append(format_value(est.mean, kpi_info(metric)))
-            else:
-                info = kpi_info(metric)
-                cells.append(f"{format_value(est.mean, info)} ± {format_value((est.ci_high - est.ci_low) / 2, info)}")
-        table.add_row(*cells)
-    return table
+    names = [str(n) for n in points["name"]]
+    name_width = min(max((len(n) for n in names), default=8), 40)
+    per_table = max(1, (width - name_width - 8) // _METRIC_WIDTH)
+    groups = [metrics[i:i + per_table] for i in range(0, len(metrics), per_table)] or [[]]
+    estimates = [estimates_of(row) for _, row in points.iterrows()]
+    tables = []
+    for number, group in enumerate(groups, start=1):
+        part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=f"{escape(plan.experiment.name)}: {len(plan.points)} point(s) x {plan.replications} "
+                            f"replication(s), mean ± half the 95% interval{part}",
+                      title_justify="left", show_edge=False, header_style="bold")
+        table.add_column("point", min_width=min(name_width, 24), overflow="fold")
+        table.add_column("n", justify="right", no_wrap=True)
+        for metric in group:
+            unit = describe(metric).unit
+            table.add_column(metric + (f" ({unit})" if unit else ""), justify="right", no_wrap=True)
+        for name, row, point_estimates in zip(names, points.itertuples(), estimates):
+            cells = [escape(name), str(int(row.replications))]
+            cells += [_estimate_text(point_estimates.get(metric), describe(metric)) for metric in group]
+            table.add_row(*cells)
+        tables.append(table)
+    return tables
+
+
+def _estimate_text(estimate: Estimate | None, info: KpiInfo) -> str:
+    if estimate is None or estimate.mean is None:
+        return "–"
+    if estimate.ci_low is None or estimate.ci_high is None:
+        return format_value(estimate.mean, info)
+    return f"{format_value(estimate.mean, info)} ± {format_value((estimate.ci_high - estimate.ci_low) / 2, info)}"
 
 
 def _progress_label(plan: Plan, failed: int) -> str:
-    return plan.experiment.name + (f" ({failed} failed)" if failed else "")
+    return escape(plan.experiment.name) + (f" [red]({failed} failed)[/]" if failed else "")
 
 
 @app.command(name="sweep")
@@ -99,22 +131,23 @@ def sweep_command(
     """Run every point of EXPERIMENT_FILE, replicated with common random numbers; write tables and a report."""
     with user_errors():
         plan = load_experiment(experiment_file, replications)
-        folder = open_folder(out, resume, overwrite)
-        try:
-            folder.start(plan, resume)
-        except ResumeError as exc:
-            raise UserError(f"--resume {out}: {exc}") from None
+        folder = check_output(out, resume, overwrite, plan)
         if scheduler and jobs:
             errors.print("note: --jobs is ignored with --scheduler (the cluster's workers run the tasks)")
         backend = make_backend(scheduler, jobs)
     try:
+        with user_errors():
+            out.mkdir(parents=True, exist_ok=True)
+            if overwrite:
+                folder.clear()
+            folder.start(plan)
         run = _run(plan, folder, backend)
     finally:
         close = getattr(backend, "close", None)
         if close:
             close()
     if run is None or run.interrupted:
-        _interrupted(plan, folder)
+        _interrupted(plan, folder, replications)
     _finish(plan, folder, run, backend.description)
 
 
@@ -124,7 +157,7 @@ def _run(plan: Plan, folder: SweepFolder, backend: LocalBackend | DaskBackend) -
     total = len(plan.tasks())
     errors.print(f"{plan.experiment.name}: {len(plan.points)} point(s) x {plan.replications} replication(s) = "
                  f"{total} task(s)" + (f", {finished} already done" if finished else "") + f"; {backend.description}",
-                 highlight=False)
+                 highlight=False, markup=False)
     failed = 0
 
     def stopping() -> None:
@@ -146,32 +179,39 @@ def _run(plan: Plan, folder: SweepFolder, backend: LocalBackend | DaskBackend) -
             return None
 
 
-def _interrupted(plan: Plan, folder: SweepFolder) -> None:
+def _interrupted(plan: Plan, folder: SweepFolder, replications: int | None) -> None:
     done = len(folder.finished(plan))
-    errors.print(f"interrupted: {done} of {len(plan.tasks())} task(s) are saved in {folder.root}/; "
-                 f"finish with: ccsim sweep {plan.path} --out {folder.root} --resume", highlight=False)
+    again = f"ccsim sweep {plan.path} --out {folder.root} --resume" + (f" -r {replications}" if replications else "")
+    errors.print(f"interrupted: {done} of {len(plan.tasks())} task(s) are saved in {folder.root}/; finish with: "
+                 f"{again}", highlight=False, markup=False)
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def _finish(plan: Plan, folder: SweepFolder, run: SweepRun, backend: str) -> None:
     """Tables, report, the terminal table and the exit code (1 when some task failed)."""
     details = {"backend": backend, "command": " ".join(["ccsim", *sys.argv[1:]])}
-    points = write_tables(plan, folder, run, details)
+    try:
+        points = write_tables(plan, folder, run, details)
+    except OSError as exc:
+        errors.print(f"error: cannot write the tables ({exc}); every finished task is kept in {folder.root}/tasks/, "
+                     "and --resume writes the tables again without rerunning them", highlight=False, markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
     report = _report(folder)
-    console.print(points_table(plan, points))
+    for table in points_tables(plan, points, console.width):
+        console.print(table)
     missing = missing_metrics(plan, points)
     if missing:
-        errors.print(f"warning: no point produced the metric(s) {', '.join(missing)}", highlight=False)
+        errors.print(f"warning: no point produced the metric(s) {', '.join(missing)}", highlight=False, markup=False)
     failed = folder.errors(plan)
     where = f"tables in {folder.root}/" + (f", report {report}" if report else "")
     console.print(f"{run.done} task(s) run in {run.wall_s:.1f} s" + (f" (+{run.already} done before)"
-                  if run.already else "") + f"; {where}", highlight=False)
+                  if run.already else "") + f"; {where}", highlight=False, markup=False)
     if failed:
         first = failed[0]
         errors.print(f"[bold red]{len(failed)} of {run.total} task(s) failed[/]; the others are in the tables. "
-                     f"First: point {first['point']!r}, replication {first['replication']}: {first['error']} "
-                     f"(details in {first['file']}). Fix the cause, then rerun the failed tasks with --resume.",
-                     highlight=False, soft_wrap=True)
+                     + escape(f"First: point {first['point']!r}, replication {first['replication']}: "
+                              f"{first['error']} (details in {first['file']}). Fix the cause, then rerun the "
+                              "failed tasks with --resume."), highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -183,5 +223,5 @@ def _report(folder: SweepFolder) -> Path | None:
         return write_sweep_report(folder.root)
     except (OSError, ValueError, KeyError) as exc:
         errors.print(f"warning: the report could not be written ({type(exc).__name__}: {exc}); "
-                     "the tables are complete", highlight=False)
+                     "the tables are complete", highlight=False, markup=False)
         return None

@@ -13,10 +13,14 @@ finished is already on disk and a resume runs the rest.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +74,20 @@ def _failure(task: Task, exc: BaseException) -> TaskResult:
     return TaskResult(task.point, task.replication, None, 0.0, "?", text)
 
 
-def _ignore_sigint() -> None:
+def _start_worker() -> None:
+    """Set up a pool worker: Ctrl-C is the parent's business, and the worker dies with its parent."""
     # Workers leave Ctrl-C to the parent, which decides what to keep; otherwise every worker would
     # die with a traceback of its own and take its finished task with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (kill -9, out of memory) cannot stop its pool, and the workers would
+    # wait for tasks forever; they watch for it instead.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 class LocalBackend:
@@ -90,19 +104,28 @@ class LocalBackend:
                     return
                 yield function(task)
             return
-        yield from self._pool(tasks, function)
+        queue = deque(tasks)
+        # A worker that dies (killed for memory, say) breaks the whole pool: its tasks in flight are
+        # recorded as failed, and a new pool takes the rest.
+        while (yield from self._pool(queue, function, min(self.jobs, len(tasks)))):
+            pass
 
-    def _pool(self, tasks: list[Task], function: Callable[[Task], TaskResult]) -> Iterator[TaskResult]:
-        queue = iter(tasks)
+    def _pool(self, queue: deque[Task], function: Callable[[Task], TaskResult], workers: int
+              ) -> Generator[TaskResult, None, bool]:
+        """Run tasks from ``queue`` until it is empty or a stop is asked; True if the pool broke first."""
         pending: dict[Future, Task] = {}
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)), initializer=_ignore_sigint)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        broken = False
 
         def top_up() -> None:
-            while not STOP.requested and len(pending) < _AHEAD * self.jobs:
-                task = next(queue, None)
-                if task is None:
-                    return
-                pending[pool.submit(function, task)] = task
+            nonlocal broken
+            while queue and not (STOP.requested or broken) and len(pending) < _AHEAD * workers:
+                task = queue.popleft()
+                try:
+                    pending[pool.submit(function, task)] = task
+                except BrokenProcessPool:  # the pool broke since the last result: the next pool runs it
+                    queue.appendleft(task)
+                    broken = True
 
         try:
             top_up()
@@ -114,7 +137,10 @@ class LocalBackend:
                         continue
                     try:
                         yield future.result()
-                    except Exception as exc:  # noqa: BLE001 - a dead worker fails its task, not the sweep
+                    except BrokenProcessPool as exc:
+                        broken = True
+                        yield _failure(task, exc)
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
                         yield _failure(task, exc)
                 if STOP.requested:
                     for future in pending:
@@ -127,6 +153,7 @@ class LocalBackend:
             _terminate(pool)
             raise
         pool.shutdown(wait=True)
+        return broken and bool(queue) and not STOP.requested
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -213,7 +240,7 @@ class DaskBackend:
             return future
 
         first = [f for f in (submit() for _ in range(_AHEAD * self.slots)) if f is not None]
-        completed = as_completed(first)
+        completed = as_completed(first, loop=self.client.loop)
         try:
             for future in completed:
                 task = pending.pop(future)

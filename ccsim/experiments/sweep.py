@@ -53,7 +53,7 @@ import shutil
 import socket
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -79,7 +79,7 @@ TASKS_DIR = "tasks"
 STATS = ("mean", "se", "ci_low", "ci_high", "n")
 DEFAULT_METRICS = ["service_level", "asa_s", "abandon_rate", "occupancy", "burnout_share", "cost_total"]
 # Chosen by the experiment itself: a point that changed them would break common random numbers.
-RESERVED_PATHS = {"seed": "seed", "replications": "replications"}
+RESERVED_PATHS = ("seed", "replications")
 _MAX_PROBLEMS = 12
 
 
@@ -130,11 +130,8 @@ class Experiment(_Strict):
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS), min_length=1)
 
 
-_ALLOWED = {
-    "": ["name", "description", "base", "replications", "seed", "set", "factors", "points", "metrics"],
-    "factor": ["label", "values", "levels"],
-    "point": ["name", "set"],
-}
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 # --- what an experiment expands to -----------------------------------------------------------
@@ -163,8 +160,12 @@ class FactorInfo:
 
     @property
     def numeric(self) -> bool:
-        """All values are numbers (a numeric axis); else the levels are categories in order."""
-        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in self.levels)
+        """All values are numbers (a numeric axis); else the levels are categories in order.
+
+        Integers beyond 64 bits count as text: table formats cannot hold them as numbers.
+        """
+        return all(isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**63)
+                   for v in self.levels)
 
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "label": self.label, "short": self.short, "levels": list(self.levels),
@@ -209,7 +210,7 @@ class TaskResult:
 def run_task(task: Task) -> TaskResult:
     """Simulate one task; an exception becomes the result's ``error`` so the sweep goes on.
 
-    Pure: the result depends only on the task, so any worker anywhere gives the same numbers.
+    Pure: the KPIs depend only on the task, so any worker anywhere gives the same numbers.
     """
     worker = f"{socket.gethostname()}:{os.getpid()}"
     started = time.perf_counter()
@@ -250,12 +251,15 @@ class Plan:
         return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
 
     def manifest(self) -> dict[str, Any]:
-        """What ``sweep.json`` holds: enough to rebuild the report and to check a resume."""
-        return {
+        """What ``sweep.json`` holds: enough to rebuild the report and to check a resume.
+
+        Values YAML reads as something JSON lacks (a date) are kept as their text.
+        """
+        return json.loads(json.dumps({
             "name": self.experiment.name,
             "description": self.experiment.description,
             "experiment": str(self.path),
-            "base": str(self.base),
+            "base": os.path.normpath(self.base),
             "seed": self.seed,
             "replications": self.replications,
             "layout": "grid" if self.grid else "points",
@@ -264,7 +268,7 @@ class Plan:
             "points": [{"id": p.id, "name": p.name, "values": p.values,
                         "set": {s.path: s.value for s in p.settings}} for p in self.points],
             "fingerprint": self.fingerprint(),
-        }
+        }, default=str))
 
 
 # --- reading and checking an experiment --------------------------------------------------------
@@ -329,7 +333,7 @@ def _schema_problems(exc: ValidationError, positions: dict, file: str) -> list[s
         dotted = ".".join(str(k) for k in loc) or "(top level)"
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            allowed = _ALLOWED["factor" if loc[:1] == ("factors",) else "point" if loc[:1] == ("points",) else ""]
+            allowed = _keys({"factors": Factor, "points": NamedPoint}.get(str(loc[0]), Experiment))
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             message = f"unknown key {loc[-1]!r}{hint} Allowed keys here: {', '.join(allowed)}."
@@ -358,8 +362,8 @@ def _check(experiment: Experiment, positions: dict, file: str) -> None:
                             f"{name!r} is used by an earlier point")
     for key, where in _all_paths(experiment, positions, file):
         if key in RESERVED_PATHS:
-            problems.append(f"{where}: {key}: set by the experiment's own {RESERVED_PATHS[key]!r} key, the same "
-                            "for every point (common random numbers)")
+            problems.append(f"{where}: {key}: set by the experiment's own {key!r} key, the same for every point "
+                            "(common random numbers)")
         if not key or any(not part for part in key.split(".")):
             problems.append(f"{where}: {key!r}: expected a dotted path such as horizon.days")
     if problems:
@@ -530,14 +534,17 @@ class SweepFolder:
         """Tasks with a result on disk (failed ones are not finished: a resume runs them again)."""
         return {(t.point, t.replication) for t in plan.tasks() if self.task_file(t.point, t.replication).exists()}
 
-    def start(self, plan: Plan, resume: bool) -> None:
-        """Record the experiment (fresh start) or check that it is the one this folder holds (resume)."""
+    def check(self, plan: Plan) -> None:
+        """Raise :class:`ResumeError` unless this folder is empty or holds a sweep of the same points."""
         manifest = self.root / MANIFEST_FILE
-        if resume and manifest.exists():
+        if manifest.exists():
             stored = json.loads(manifest.read_text())
             if stored.get("fingerprint") != plan.fingerprint():
                 raise ResumeError(_changes(stored, plan))
-        write_json(manifest, plan.manifest())
+
+    def start(self, plan: Plan) -> None:
+        """Record the experiment, its points and their resolved scenarios (again, on a resume)."""
+        write_json(self.root / MANIFEST_FILE, plan.manifest())
         atomic_write(self.root / EXPERIMENT_COPY, plan.text.encode("utf-8"))
         for point in plan.points:
             document = yaml.safe_dump(scenario_document(plan.scenarios[point.id]), sort_keys=False)
@@ -696,7 +703,7 @@ def _cell(value: Any, factor: FactorInfo) -> Any:
 def estimates_of(row: pd.Series | dict[str, Any]) -> dict[str, Estimate]:
     """The KPI estimates held in one row of the points table."""
     result = {}
-    for column in row.keys():
+    for column in row.index if isinstance(row, pd.Series) else row:
         if not str(column).endswith("_mean"):
             continue
         kpi = str(column)[: -len("_mean")]
