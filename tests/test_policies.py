@@ -95,3 +95,12 @@ def test_paid_line_quota_bills_only_minutes_beyond_it(baseline):
     flat = run("paid_line_quota", "policies.paid_line.free_minutes_per_month=0")
     assert_direction(quota, baseline, {"revenue": "+", "difficult_share_calls": "-"})
     assert_direction(quota, flat, {"revenue": "-", "billed_minutes": "-", "deterred_share": "-"})
+
+
+def test_training_effects_scale_with_hours_with_diminishing_returns():
+    from ccsim.config.policies import Training
+
+    dose = {hours: Training(hours_per_week=hours * 3600).dose() for hours in (0, 1, 2, 4, 40)}
+    assert dose[0] == 0 and dose[2] == pytest.approx(1.0)
+    assert dose[1] == pytest.approx(0.622, abs=1e-3) and dose[4] == pytest.approx(1.368, abs=1e-3)
+    assert dose[40] < 1 / (1 - 2.718281828 ** -1) + 1e-9

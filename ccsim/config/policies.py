@@ -7,6 +7,7 @@ section 4 and the policy rows of section 9; each states its source or says it is
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field
@@ -89,7 +90,17 @@ class PaidLine(StrictModel):
 
 
 class Training(StrictModel):
-    """Extra first-line training (De Grip & Sauermann 2012: -10 % handle time; modelling-notes 4.4)."""
+    """Extra first-line training (De Grip & Sauermann 2012: -10 % handle time; modelling-notes 4.4).
+
+    The effects are stated for ``reference_hours_per_week``; at h hours they scale by
+    (1 - exp(-h / h_ref)) / (1 - exp(-1)): none without training, a little more than half at half
+    the hours, at most 1.58 times with much more (diminishing returns; assumption).
+    """
+
+    def dose(self) -> float:
+        """How strongly the configured hours act, relative to the reference hours (0 to 1.58)."""
+        return (1.0 - math.exp(-self.hours_per_week / self.reference_hours_per_week)) / (1.0 - math.exp(-1.0))
+
 
     enabled: bool = True
     groups: list[str] = Field(default_factory=lambda: ["first_line"])
@@ -100,6 +111,10 @@ class Training(StrictModel):
     misroute_handover_factor: float = Field(default=0.8, gt=0, description="Faster hand-over of misrouted callers.")
     resilience: Fraction = Field(default=0.2, description="Strain resilience r (assumption).")
     quit_factor: float = Field(default=0.9, gt=0, description="Multiplies the resignation hazard (Batt 2002).")
+    reference_hours_per_week: Duration = Field(
+        default=7200.0, gt=0,
+        description="Hours at which the effects above hold; other hours scale them with diminishing returns.",
+    )
     ramp_weeks: float = Field(default=4.0, ge=0, description="Effects grow linearly to full over this many weeks.")
     trainer_cost_per_hour: float = Field(default=40.0, ge=0, description="Trainer cost per agent-hour of training.")
 

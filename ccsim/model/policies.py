@@ -61,6 +61,7 @@ class PolicyRuntime:
         self._warning = self.hang_up.warning_time.sampler() if self.hang_up else None
         self.blocked_queue = (queue_index.get(self.hang_up.blocked_route, -1) if self.hang_up else -1)
         self.trained_groups = ({group_names.index(g) for g in self.training.groups} if self.training else set())
+        self._dose = self.training.dose() if self.training else 0.0
         self._elasticity: list[float] = []
         self._difficult_elasticity = 0.0
         if self.paid:
@@ -128,11 +129,11 @@ class PolicyRuntime:
     # ------------------------------------------------------------------ training
 
     def training_progress(self, group: int, now: float) -> float:
-        """0 before training, 1 when its effects are complete (linear over ``ramp_weeks``)."""
+        """0 before training; its dose when the effects are complete (linear over ``ramp_weeks``)."""
         if group not in self.trained_groups:
             return 0.0
         ramp = self.training.ramp_weeks * 7 * DAY
-        return 1.0 if ramp <= 0 else min(1.0, now / ramp)
+        return self._dose * (1.0 if ramp <= 0 else min(1.0, now / ramp))
 
     def trained(self, value: float, full: float, progress: float) -> float:
         """A multiplier moving from 1 to ``full`` as training progresses."""
