@@ -20,7 +20,7 @@ from ccsim.analytic import min_agents_erlang_a
 from ccsim.cli import app
 from ccsim.config.load import scenario_from_dict
 from ccsim.experiments.runner import replicate
-from ccsim.experiments.staff import (
+from ccsim.experiments.staffing import (
     MISSED,
     UNREACHABLE,
     WARM_UP,

@@ -16,7 +16,7 @@ from rich.table import Table
 from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, user_errors
 from ccsim.config.load import load_scenario
 from ccsim.experiments.runner import Interrupted, default_jobs
-from ccsim.experiments.staff import (
+from ccsim.experiments.staffing import (
     DEFAULT_ITERATIONS,
     DEFAULT_REPLICATIONS,
     MET,

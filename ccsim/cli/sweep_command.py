@@ -27,7 +27,7 @@ from ccsim.experiments.sweep import (
     write_tables,
 )
 from ccsim.metrics.stats import Estimate
-from ccsim.report import KpiInfo, format_value
+from ccsim.report import KpiInfo, format_value, kpi_info
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -77,8 +77,6 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
 
     Split into several tables of a few metrics each when the terminal is too narrow for all.
     """
-    from ccsim.report.sweep_report import describe  # with plotly, already loaded for the report
-
     metrics = [m for m in plan.experiment.metrics if f"{m}_mean" in points.columns]
     names = [str(n) for n in points["name"]]
     name_width = min(max((len(n) for n in names), default=8), 40)
@@ -94,11 +92,11 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
         table.add_column("point", min_width=min(name_width, 24), overflow="fold")
         table.add_column("n", justify="right", no_wrap=True)
         for metric in group:
-            unit = describe(metric).unit
+            unit = kpi_info(metric).unit
             table.add_column(metric + (f" ({unit})" if unit else ""), justify="right", no_wrap=True)
         for name, row, point_estimates in zip(names, points.itertuples(), estimates):
             cells = [escape(name), str(int(row.replications))]
-            cells += [_estimate_text(point_estimates.get(metric), describe(metric)) for metric in group]
+            cells += [_estimate_text(point_estimates.get(metric), kpi_info(metric)) for metric in group]
             table.add_row(*cells)
         tables.append(table)
     return tables

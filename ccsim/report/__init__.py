@@ -48,6 +48,8 @@ class KpiInfo:
         """The values the KPI can take; t-intervals of small samples can reach past them."""
         if self.name not in _CATALOGUE and not any(self.name.startswith(b + "_") for b in _CATALOGUE):
             return (None, None)
+        if self.name in _SIGNED or any(self.name.startswith(s + "_") for s in _SIGNED):
+            return (None, None)
         if self.kind == "share" and self.name not in _UNBOUNDED_SHARES:
             return (0.0, 1.0)
         return (0.0, None)
@@ -114,6 +116,7 @@ _CATALOGUE = {info.name: info for info in [
     _k("repeat_person_share", "Customers with more than one problem", "share"),
     _k("resolution_rate", "Resolution rate", "share", "higher"),
     _k("transfer_rate", "Transfer rate", "share", "lower"),
+    _k("transfer_abandon_rate", "Abandonment after a transfer", "share", "lower"),
     _k("talk_share", "Talking, share of duty time", "share"),
     _k("wrap_share", "Wrapping up, share of duty time", "share"),
     _k("break_share", "Breaks and off-phone time, share of duty time", "share"),
@@ -142,12 +145,27 @@ _CATALOGUE = {info.name: info for info in [
     _k("cost_training", "Cost of training", "money", "lower"),
     _k("cost_hiring", "Cost of hiring", "money", "lower"),
     _k("cost_telephony", "Cost of telephony", "money", "lower"),
+    _k("cost_trainers", "Cost of trainers", "money", "lower"),
+    _k("cost_lost_customers", "Cost of customers lost", "money", "lower"),
+    _k("training_hours", "Training hours", "hours"),
     _k("revenue", "Revenue", "money", "higher"),
+    _k("net_cost", "Net cost (cost less revenue)", "money", "lower"),
     _k("callers_lost", "Callers lost", "count", "lower", "callers"),
+    # What the policies did (ccsim.metrics.kpis.policy_kpis).
+    _k("cut_off_rate", "Calls cut at the time limit", "share", "lower"),
+    _k("deterred_share", "Callers deterred by the price", "share", "lower"),
+    _k("hung_up_calls", "Calls ended by agents", "count", None, "calls"),
+    _k("blocked_calls", "Calls blocked", "count", "lower", "calls"),
+    _k("callback_lost_calls", "Callbacks that did not reach the caller", "count", "lower", "calls"),
+    _k("customers_lost", "Customers lost", "count", "lower", "customers"),
+    _k("churned_contacts", "Contacts of customers who left", "count", "lower", "calls"),
+    _k("billed_minutes", "Minutes billed", "number", None, "min"),
 ]}
 
 # Shares that can exceed 100 % (a yearly rate extrapolated from a short horizon).
 _UNBOUNDED_SHARES = {"attrition_annualised"}
+# Measures that can be negative (a paid line's revenue can exceed the cost).
+_SIGNED = {"net_cost"}
 
 # Bases ordered longest first so "service_level_of_answered_x" is not read as "service_level" + "of_answered_x".
 _BASES = sorted(_CATALOGUE, key=len, reverse=True)

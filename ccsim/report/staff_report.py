@@ -1,7 +1,7 @@
 """The staffing report (``DIR/report.html`` of ``ccsim staff``): one self-contained page.
 
 Built only from what ``ccsim staff`` writes (``requirements.csv`` and ``summary.json``, see
-:mod:`ccsim.experiments.staff`), so it can be rebuilt without simulating again. Per group it shows
+:mod:`ccsim.experiments.staffing`), so it can be rebuilt without simulating again. Per group it shows
 the requirement by interval of each day type under Erlang C, Erlang A and the simulation against
 the schedule (step lines), the service level each interval achieved in the final check with its
 95 % interval against the target, and, for groups on shifts, the over- and under-staffing the
@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 
 from ccsim import units
 from ccsim.experiments.results import atomic_write
-from ccsim.experiments.staff import MISSED, UNREACHABLE, describe_intervals
+from ccsim.experiments.staffing import MISSED, UNREACHABLE, describe_intervals
 from ccsim.report import figures as F
 from ccsim.report import page as P
 

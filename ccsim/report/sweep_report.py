@@ -4,7 +4,9 @@ Built from what ``ccsim sweep`` saved (``sweep.json``, ``points.parquet``, ``sum
 :mod:`ccsim.experiments.sweep`), so it can be rebuilt without simulating. The page, its styling
 and the band-line and bar figures are those of the comparison report (:mod:`ccsim.report.page`,
 :mod:`ccsim.report.figures`); this module adds what only a sweep needs: heatmaps over two
-factors, the Pareto front of wait, burnout and cost, and the table of points.
+factors, the Pareto front of wait, burnout and cost, and the table of points. KPI labels, units
+and axes come from the shared catalogue (:func:`ccsim.report.kpi_info`,
+:func:`ccsim.report.build.measure_of`).
 
 Means are over replications and intervals are 95 % t-intervals, as everywhere in ccsim. Every
 user string (experiment, factor, level and point names) is escaped: by :func:`ccsim.report.page.e`
@@ -29,9 +31,10 @@ from ccsim import __version__
 from ccsim.experiments.compare import REPORT_FILE
 from ccsim.experiments.results import atomic_write
 from ccsim.experiments.sweep import read_points
-from ccsim.report import KpiInfo, format_interval, format_value, kpi_info
 from ccsim.report import figures as F
+from ccsim.report import format_interval, format_value, kpi_info
 from ccsim.report import page as P
+from ccsim.report.build import measure_of
 
 # The front's three measures, each with the KPI used when the first choice is missing.
 WAIT = ("asa_s", "service_level")  # service level enters as 1 - service_level (lower is better)
@@ -40,41 +43,6 @@ COST = ("cost_total",)
 FRONT_COLOUR = "#D55E00"
 OTHER_COLOUR = "#9aa3ad"
 FACTOR_COLOUR = "#56B4E9"
-
-
-# Policy measures that sweeps chart and the shared catalogue (ccsim.report) does not describe yet.
-_POLICY_KPIS = {info.name: info for info in [
-    KpiInfo("cut_off_rate", "Calls cut at the time limit", "share", "lower"),
-    KpiInfo("deterred_share", "Callers deterred by the price", "share", "lower"),
-    KpiInfo("hung_up_calls", "Calls ended by agents", "count", None, "calls"),
-    KpiInfo("blocked_calls", "Calls blocked", "count", "lower", "calls"),
-    KpiInfo("callback_lost_calls", "Callbacks that did not reach the caller", "count", "lower", "calls"),
-    KpiInfo("customers_lost", "Customers lost", "count", "lower", "customers"),
-    KpiInfo("churned_contacts", "Contacts of customers who left", "count", "lower", "calls"),
-    KpiInfo("billed_minutes", "Minutes billed", "number", None, "min"),
-    KpiInfo("net_cost", "Net cost (cost less revenue)", "money", "lower"),
-    KpiInfo("cost_trainers", "Cost of trainers", "money", "lower"),
-    KpiInfo("cost_lost_customers", "Cost of customers lost", "money", "lower"),
-    KpiInfo("training_hours", "Training hours", "hours"),
-]}
-
-
-def describe(kpi: str) -> KpiInfo:
-    """How to present a KPI: the shared catalogue's entry, or this module's for policy measures."""
-    return _POLICY_KPIS.get(kpi) or kpi_info(kpi)
-
-
-def measure_of(kpi: str) -> F.Measure:
-    """The axis of a KPI (as :func:`ccsim.report.build.measure_of`, with the policy measures above)."""
-    info = describe(kpi)
-    return F.Measure(info.label, info.unit if info.kind != "share" else "", share=info.kind == "share",
-                     digits=0 if info.kind == "money" else 2, lower=_lower(kpi, info))
-
-
-def _lower(kpi: str, info: KpiInfo) -> float | None:
-    if kpi not in _POLICY_KPIS:
-        return info.bounds[0]
-    return None if info.kind == "money" else 0.0  # a net cost can be negative
 
 
 @dataclass(frozen=True)
@@ -186,7 +154,7 @@ def metric_lines(sweep: Sweep, x: Factor, series: list[Factor]) -> go.Figure:
 
 
 def _heat_text(mean: float, low: float, high: float, kpi: str) -> str:
-    info = describe(kpi)
+    info = kpi_info(kpi)
     if not math.isfinite(mean):
         return ""
     value = format_value(mean, info) + (" %" if info.kind == "share" else "")
@@ -197,7 +165,7 @@ def _heat_text(mean: float, low: float, high: float, kpi: str) -> str:
 
 def heatmap(sweep: Sweep, kpi: str, x: Factor, y: Factor) -> go.Figure:
     """``kpi`` over two factors: one cell per point, its mean and ± half the 95 % interval written in."""
-    info = describe(kpi)
+    info = kpi_info(kpi)
     measure = measure_of(kpi)
     values = sweep.values(kpi)
     xs, ys = [_show(v) for v in x.levels], [_show(v) for v in y.levels]
@@ -266,7 +234,7 @@ def objectives(sweep: Sweep) -> list[Objective]:
             label = "Not answered within the threshold"
             chosen.append(Objective(role, kpi, label, F.Measure(label, share=True), -1.0))
         elif kpi is not None:
-            chosen.append(Objective(role, kpi, describe(kpi).label, measure_of(kpi), 1.0))
+            chosen.append(Objective(role, kpi, kpi_info(kpi).label, measure_of(kpi), 1.0))
     return chosen
 
 
@@ -341,7 +309,7 @@ def pareto_figure(sweep: Sweep, chosen: list[Objective], front: np.ndarray) -> g
 
 
 def _cell(values: pd.DataFrame, index: Any, kpi: str) -> str:
-    info = describe(kpi)
+    info = kpi_info(kpi)
     mean, low, high = (values.at[index, c] for c in ("mean", "ci_low", "ci_high"))
     if not math.isfinite(mean):
         return '<td class="num muted">–</td>'
@@ -358,7 +326,7 @@ def points_table(sweep: Sweep, kpis: Sequence[str], front: np.ndarray | None, ca
     head = (['<th scope="col">Point</th>'] if named else []) + \
         [f'<th scope="col">{P.e(f.label)}</th>' for f in factors] + ['<th scope="col" class="num">n</th>']
     for kpi in kpis:
-        info = describe(kpi)
+        info = kpi_info(kpi)
         unit = f" ({info.unit})" if info.unit else ""
         head.append(f'<th scope="col" class="num" title="{P.e(kpi)}">{P.e(info.label + unit)}</th>')
     columns = {kpi: sweep.values(kpi) for kpi in kpis}
@@ -433,7 +401,7 @@ class SweepReport:
         y = series[0]
         blocks = []
         for kpi in self.sweep.metrics:
-            info = describe(kpi)
+            info = kpi_info(kpi)
             direction = {"lower": "brighter is lower, which is better", "higher": "brighter is higher, which is "
                          "better", None: "brighter is higher"}[info.better]
             blocks.append(P.Block(figure=heatmap(self.sweep, kpi, x, y), wide=False,
