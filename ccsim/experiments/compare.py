@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ import pandas as pd
 
 from ccsim.config.scenario import Scenario
 from ccsim.experiments.results import atomic_write, write_json, write_results
-from ccsim.experiments.runner import Interrupted, ReplicationResult, default_jobs, simulate
+from ccsim.experiments.runner import Interrupted, ReplicationResult, run_tasks
 from ccsim.metrics.stats import CONFIDENCE, Estimate, paired_difference, summarise, unpaired_difference
 
 COMPARISON_FILE = "comparison.json"
@@ -272,33 +271,18 @@ def compare(
 
 def _run_all(scenarios: list[Scenario], replications: int, jobs: int | None,
              on_done: ComparisonProgress | None, keep_tables: bool) -> list[list[ReplicationResult]]:
+    # Replication-major order: an interrupted comparison has whole replications of every scenario.
     tasks = [(index, number) for number in range(replications) for index in range(len(scenarios))]
-    jobs = max(1, min(jobs or default_jobs(), len(tasks)))
     done: list[list[ReplicationResult]] = [[] for _ in scenarios]
 
-    def finished(index: int, result: ReplicationResult) -> None:
+    def finished(task: int, result: ReplicationResult) -> None:
+        index = tasks[task][0]
         done[index].append(result)
         if on_done:
             on_done(scenarios[index].name, result)
 
     try:
-        if jobs == 1:
-            for index, number in tasks:
-                finished(index, simulate(scenarios[index], number, keep_tables))
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                pending: dict[Future, int] = {
-                    pool.submit(simulate, scenarios[index], number, keep_tables): index for index, number in tasks
-                }
-                try:
-                    while pending:
-                        ready, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in ready:
-                            finished(pending.pop(future), future.result())
-                except KeyboardInterrupt:
-                    for future in pending:
-                        future.cancel()
-                    raise
+        run_tasks([(scenarios[index], number) for index, number in tasks], jobs, keep_tables, finished)
     except KeyboardInterrupt:
         raise Interrupted([r for per_scenario in done for r in per_scenario]) from None
     return [sorted(per_scenario, key=lambda r: r.replication) for per_scenario in done]

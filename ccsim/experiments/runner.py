@@ -51,6 +51,38 @@ def default_jobs() -> int:
 ProgressCallback = Callable[[ReplicationResult], None]
 
 
+def run_tasks(
+    tasks: list[tuple[Scenario, int]],
+    jobs: int | None,
+    keep_tables: bool,
+    on_done: Callable[[int, ReplicationResult], None],
+) -> None:
+    """Run (scenario, replication) tasks, in a process pool when ``jobs`` > 1.
+
+    ``on_done(index, result)`` is called in this process as each task finishes, in completion
+    order. Ctrl-C cancels what has not started and propagates ``KeyboardInterrupt``.
+    """
+    jobs = max(1, min(jobs or default_jobs(), len(tasks)))
+    if jobs == 1:
+        for index, (scenario, number) in enumerate(tasks):
+            on_done(index, simulate(scenario, number, keep_tables))
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: dict[Future, int] = {
+            pool.submit(simulate, scenario, number, keep_tables): index
+            for index, (scenario, number) in enumerate(tasks)
+        }
+        try:
+            while pending:
+                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    on_done(pending.pop(future), future.result())
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            raise
+
+
 def replicate(
     scenario: Scenario,
     replications: Iterable[int] | None = None,
@@ -64,30 +96,15 @@ def replicate(
     replications are returned in a :class:`Interrupted` exception so nothing computed is lost.
     """
     numbers = list(range(scenario.replications) if replications is None else replications)
-    jobs = min(jobs or default_jobs(), len(numbers)) or 1
     done: list[ReplicationResult] = []
+
+    def finished(_: int, result: ReplicationResult) -> None:
+        done.append(result)
+        if on_done:
+            on_done(result)
+
     try:
-        if jobs == 1:
-            for number in numbers:
-                result = simulate(scenario, number, keep_tables)
-                done.append(result)
-                if on_done:
-                    on_done(result)
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                pending: set[Future] = {pool.submit(simulate, scenario, n, keep_tables) for n in numbers}
-                try:
-                    while pending:
-                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in finished:
-                            result = future.result()
-                            done.append(result)
-                            if on_done:
-                                on_done(result)
-                except KeyboardInterrupt:
-                    for future in pending:
-                        future.cancel()
-                    raise
+        run_tasks([(scenario, number) for number in numbers], jobs, keep_tables, finished)
     except KeyboardInterrupt:
         raise Interrupted(sorted(done, key=lambda r: r.replication)) from None
     return sorted(done, key=lambda r: r.replication)
