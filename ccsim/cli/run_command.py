@@ -38,6 +38,7 @@ def run(
     sets: list[str] = typer.Option([], "--set", help="Override a value: dotted.path=value (repeatable)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0 = all cores)."),
     tables: bool = typer.Option(True, "--tables/--no-tables", help="Write the per-call tables."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html (needs the tables)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a non-empty folder."),
 ) -> None:
     """Simulate SCENARIO_FILE and write tables, a summary and provenance to --out."""
@@ -70,7 +71,12 @@ def run(
             raise typer.Exit(130)
         estimates = write_results(out, scenario, results, provenance, write_tables=tables)
         console.print(estimate_table(f"{scenario.name}: {len(results)} replication(s)", estimates, HEADLINE))
-        console.print(f"results in {out}/ ({elapsed(started)})")
+        where = f"results in {out}/"
+        if report and tables:
+            from ccsim.report.build import write_report  # plotly is heavy: load it only for reports
+
+            where += f", report {write_report(out)}"
+        console.print(f"{where} ({elapsed(started)})", soft_wrap=True)
         if interrupted:
             errors.print(f"interrupted: {len(results)} of {scenario.replications} replications saved")
             raise typer.Exit(130)

@@ -9,7 +9,10 @@ Layout of ``DIR``::
     replications.csv     one row of KPIs per replication
     tables/*.parquet     calls, legs, duty, intervals, group_intervals, agents (column `replication`)
 
-Everything but ``provenance.json`` is byte-identical for the same scenario and seed.
+    report.html          the HTML report (``ccsim run`` writes it; ``ccsim report DIR`` rebuilds it)
+
+Everything but ``provenance.json`` and the report (which shows the provenance: start time, folder,
+command) is byte-identical for the same scenario and seed.
 """
 
 from __future__ import annotations
