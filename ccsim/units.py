@@ -114,4 +114,4 @@ def format_duration(seconds: float) -> str:
         return f"{seconds / HOUR:g}h"
     if seconds >= MINUTE and seconds % 1 == 0 and seconds % 6 == 0:
         return f"{seconds / MINUTE:g}min"
-    return f"{seconds:g}s"
+    return f"{seconds:.15g}s"

@@ -39,8 +39,22 @@ TABLE_NAMES = tuple(f.name for f in fields(RunTables))
 
 
 def scenario_document(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data with every default filled in (seconds for durations)."""
-    return scenario.model_dump(mode="json", exclude_none=True)
+    """The scenario as plain data with every default filled in (seconds for durations).
+
+    An explicit ``null`` (a part switched off, such as ``redials.ivr_abandon: null``) is kept, so
+    the document reads back as the same scenario; inside a distribution block a missing parameter
+    is simply left out.
+    """
+    return _without_unset_parameters(scenario.model_dump(mode="json"))
+
+
+def _without_unset_parameters(value: Any) -> Any:
+    if isinstance(value, dict):
+        in_distribution = "dist" in value
+        return {k: _without_unset_parameters(v) for k, v in value.items() if not (in_distribution and v is None)}
+    if isinstance(value, list):
+        return [_without_unset_parameters(v) for v in value]
+    return value
 
 
 def atomic_write(path: Path, data: bytes) -> None:
