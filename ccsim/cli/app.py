@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ccsim.config.load import ScenarioError
+from ccsim.report import format_interval, format_value, kpi_info
 
 app = typer.Typer(
     name="ccsim",
@@ -69,20 +70,11 @@ def progress_bar() -> Progress:
     )
 
 
-def format_number(value: float | None, digits: int = 3) -> str:
-    if value is None:
-        return "-"
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}"
-    if magnitude >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}g}" if magnitude < 1 else f"{value:.2f}"
-
-
 def estimate_table(title: str, estimates: dict, names: list[str] | None = None) -> Table:
+    """KPIs with their units (shares in per cent), means and 95 % t-intervals across replications."""
     table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
     table.add_column("metric")
+    table.add_column("unit")
     table.add_column("mean", justify="right")
     table.add_column("95% interval", justify="right")
     table.add_column("n", justify="right")
@@ -90,8 +82,9 @@ def estimate_table(title: str, estimates: dict, names: list[str] | None = None) 
         if name not in estimates:
             continue
         e = estimates[name]
-        interval = "-" if e.ci_low is None else f"{format_number(e.ci_low)} .. {format_number(e.ci_high)}"
-        table.add_row(name, format_number(e.mean), interval, str(e.n))
+        info = kpi_info(name)
+        table.add_row(name, info.unit, format_value(e.mean, info), format_interval(e.ci_low, e.ci_high, info),
+                      str(e.n))
     return table
 
 
