@@ -58,15 +58,6 @@ def mix64(key: int, counter: int) -> int:
     return z ^ (z >> 31)
 
 
-def mix64_array(key: int, counters: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`mix64` over an array of counters (same values, uint64)."""
-    with np.errstate(over="ignore"):
-        z = np.uint64(key) + counters.astype(np.uint64) * np.uint64(_GOLDEN)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
 def unit(z: int) -> float:
     """Map a 64-bit integer to a uniform in the open interval (0, 1)."""
     return ((z >> 11) + 0.5) * _TO_UNIT
@@ -91,7 +82,7 @@ class Keyed:
         return (((z ^ (z >> 31)) >> 11) + 0.5) * _TO_UNIT
 
 
-# Purposes of keyed draws. Append only: renumbering changes every result.
+# Purposes of keyed draws. Never renumber (it changes every result); retired numbers stay unused.
 PERSON = 0
 SEGMENT = 1
 PATIENCE = 2
@@ -111,11 +102,13 @@ TRANSFER_TARGET = 15
 DIFFICULT_FACTOR = 16
 ABUSE_ONSET = 17
 PAID_LINE = 18
-REMAINING_WORK = 19
 CALLBACK = 20
-NEW_PROBLEM = 21
 IVR_ABANDON_TIME = 22
-OVERFLOW = 23
+HANG_UP_WARNING = 24
+CHURN = 25
+CALLBACK_ACCEPT = 26
+CALLBACK_REACH = 27
+CUT_CALLBACK = 28
 PURPOSES = 32
 LEGS = 16
 

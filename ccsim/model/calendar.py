@@ -47,15 +47,8 @@ class Calendar:
     def length(self) -> float:
         return self.days * units.DAY
 
-    def slot_start(self, slot: int) -> float:
-        return slot * self.interval
-
     def day_slots(self, day: int) -> slice:
         return slice(day * self.slots_per_day, (day + 1) * self.slots_per_day)
-
-    def slot_of_day_times(self) -> np.ndarray:
-        """Seconds after midnight at which each slot of a day starts."""
-        return np.arange(self.slots_per_day) * self.interval
 
     def open_spans(self) -> list[tuple[float, float]]:
         """Maximal periods in which the centre is open, in run seconds (midnight-spanning merged)."""

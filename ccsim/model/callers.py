@@ -38,7 +38,6 @@ class Population:
     def __init__(self, base: CustomerBase | None, segments: dict[str, float], seed: int, replication: int):
         self.enabled = base is not None
         self.frustration: dict[int, float] = {}
-        self.flags: dict[int, int] = {}
         self.offsets: list[int] = []
         self.cumulative: list[list[float]] = []
         self.propensity = np.empty(0)
@@ -102,7 +101,7 @@ class Call:
     __slots__ = ("id", "story", "attempt", "trigger", "frustration", "t_arrive", "t_ivr_end", "queue",
                  "first_queue", "correct_queue", "misrouted", "priority", "leg", "t_enqueue", "state",
                  "t_answer", "t_first_answer", "agent", "first_agent", "wait", "talk", "transfers",
-                 "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target", "handover",
+                 "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target",
                  "virtual", "reached", "paying", "price", "cut_remaining", "hung_up")
 
     def __init__(self, call_id: int, story: Story, trigger: int, frustration: float, now: float):
@@ -134,7 +133,6 @@ class Call:
         self.patience_of = None
         self.talk_outcome = -1
         self.target = -1
-        self.handover = 0.0
         self.virtual = False  # accepted a callback: off the line, keeping the place in the queue
         self.reached = True
         self.paying = False

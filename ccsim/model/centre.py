@@ -40,7 +40,7 @@ from ccsim.model.callers import (
 from ccsim.model.conversation import OutcomeModel
 from ccsim.model.duty import DutyEvents
 from ccsim.model.ivr import IVR_ABANDONED, IVR_SELF_SERVED, IvrMenu
-from ccsim.model.policies import CALLBACK_ACCEPT, CALLBACK_REACH, PolicyRuntime
+from ccsim.model.policies import PolicyRuntime
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
 from ccsim.model.staffing import build_positions
@@ -357,7 +357,7 @@ class ContactCentre(DutyEvents):
         """Offer a waiting caller a callback: who accepts hangs up but keeps their place in line."""
         call, leg = event.value
         if call.state == WAITING and call.leg == leg and not call.virtual:
-            call.virtual = call.u(CALLBACK_ACCEPT) < self.policies.callback.acceptance
+            call.virtual = call.u(rng.CALLBACK_ACCEPT) < self.policies.callback.acceptance
 
     def _on_patience_end(self, event: simpy.Event) -> None:
         call, leg = event.value
@@ -391,7 +391,7 @@ class ContactCentre(DutyEvents):
         if call.virtual:
             # A callback: the agent dials first, and does not always reach the caller.
             dial = policies.callback.dial_time
-            call.reached = call.u(CALLBACK_REACH) < policies.callback.reach
+            call.reached = call.u(rng.CALLBACK_REACH) < policies.callback.reach
         if not call.reached:
             talk = 0.0
             call.talk_outcome, call.target = R.TALK_UNRESOLVED, -1

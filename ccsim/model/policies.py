@@ -20,13 +20,6 @@ from ccsim.model.callers import Call
 
 DAY = 86400.0
 
-# Keyed-draw purposes used only by policies (continuing the list in ccsim.rng).
-HANG_UP_WARNING = 24
-CHURN = 25
-CALLBACK_ACCEPT = 26
-CALLBACK_REACH = 27
-CUT_CALLBACK = 28
-
 
 @dataclass(frozen=True)
 class TalkPlan:
@@ -106,7 +99,7 @@ class PolicyRuntime:
         return call.attempt_u(rng.PAID_LINE) >= math.exp(-elasticity * price)
 
     def churns(self, call: Call) -> bool:
-        return call.attempt_u(CHURN) < self.paid.churn_if_deterred
+        return call.attempt_u(rng.CHURN) < self.paid.churn_if_deterred
 
     def paying(self, call: Call, now: float) -> bool:
         """Does this caller pay for the conversation (beyond the free quota, or a per-call price)?"""
@@ -159,7 +152,7 @@ class PolicyRuntime:
             elif hang_up.strain_level is not None and call.difficult and agent_strain >= hang_up.strain_level:
                 trigger = 0.0
             if trigger is not None:
-                disconnect = trigger + self._warning(call.u(HANG_UP_WARNING))
+                disconnect = trigger + self._warning(call.u(rng.HANG_UP_WARNING))
                 if disconnect < end:
                     end, hung_up = disconnect, True
         cut = 0.0
@@ -178,4 +171,4 @@ class PolicyRuntime:
         return call.difficult or not limit.difficult_only
 
     def limit_callback_delay(self, call: Call) -> float:
-        return self._limit_callback(call.attempt_u(CUT_CALLBACK))
+        return self._limit_callback(call.attempt_u(rng.CUT_CALLBACK))
