@@ -14,20 +14,17 @@ Calls arriving before ``horizon.warmup`` are left out of every measure.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from ccsim.config.scenario import Scenario
+from ccsim.metrics.naming import metric_key
+from ccsim.metrics.offphone import delivered_training_hours, offphone_kpis
 from ccsim.metrics.tables import RunTables
 
+__all__ = ["metric_key", "run_kpis"]
+
 WAIT_PERCENTILES = (50, 80, 90, 95)
-
-
-def metric_key(name: str) -> str:
-    """A group or queue name as it appears inside a metric name (lower case, underscores)."""
-    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -83,6 +80,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     kpis.update(_load_kpis(tables, warmup, scenario.horizon.interval))
     kpis.update(journey_kpis(tables, warmup, ivr=scenario.ivr is not None))
     kpis.update(agent_load_kpis(tables, warmup))
+    kpis.update(offphone_kpis(tables.breaks, warmup))
     if scenario.workforce is not None:
         kpis.update(burnout_kpis(tables, scenario))
     kpis.update(policy_kpis(tables, warmup))
@@ -171,11 +169,15 @@ def burnout_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     counted_days = horizon_days - int(warmup // 86400)
     kpis["attrition_annualised"] = _ratio(kpis["leavers"] * 365.0 / counted_days, headcount)
     scheduled = float(days["scheduled_s"].sum())
-    breaks = tables.duty[(tables.duty["kind"].astype(object) != "on_duty") & (tables.duty["t_start"] >= warmup)]
-    planned_off = float((breaks["t_end"] - breaks["t_start"]).sum())
+    # Planned shrinkage is the rota's plan for agents at work; total shrinkage adds absence to what
+    # was actually taken off the phones.
+    pieces = tables.breaks[tables.breaks["t_planned"] >= warmup]
+    planned_off = float(pieces["planned_s"].sum())
+    delivered_off = float(pieces["delivered_s"].sum())
     unavailable = float(days.loc[status.isin(["sick", "stress_leave", "training", "vacant"]), "scheduled_s"].sum())
     kpis["shrinkage_planned"] = _ratio(planned_off, scheduled)
-    kpis["shrinkage_total"] = _ratio(planned_off + unavailable, scheduled)
+    kpis["shrinkage_delivered"] = _ratio(delivered_off, scheduled)
+    kpis["shrinkage_total"] = _ratio(delivered_off + unavailable, scheduled)
     return kpis
 
 
@@ -210,10 +212,17 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
     money["cost_trainers"] = 0.0
     training = scenario.policies.active("training")
     if training is not None:
-        # Agents' own training time is paid time (in cost_agents); trainers are paid on top.
+        # Agents' own training time is paid time (in cost_agents); trainers are paid for the hours
+        # actually delivered. A net headcount has no shifts to take the time from: its training is
+        # extra time on top of the headcount, billed at the planned share of its hours.
         share = training.hours_per_week / (40 * 3600.0)
-        trained = {metric_key(g) for g in training.groups}
-        money["training_hours"] = share * sum(kpis.get(f"agent_hours_{k}", 0.0) for k in trained)
+        hours = 0.0
+        for name in training.groups:
+            if scenario.groups[name].staffing.shifts:
+                hours += delivered_training_hours(tables.breaks, scenario.horizon.warmup, name)
+            else:
+                hours += share * kpis.get(f"agent_hours_{metric_key(name)}", 0.0)
+        money["training_hours"] = hours
         money["cost_trainers"] = money["training_hours"] * training.trainer_cost_per_hour
         money["cost_training"] += money["cost_trainers"]
     money["cost_lost_customers"] = kpis.get("customers_lost", 0.0) * scenario.costs.lost_customer

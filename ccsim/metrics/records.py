@@ -125,8 +125,29 @@ STORY_COLUMNS = (
 DUTY_COLUMNS = ("agent_id", "position", "group", "t_start", "t_end", "kind")
 DUTY_ON = 0
 DUTY_BREAK = 1
-DUTY_OFF_PHONE = 2
-DUTY_KINDS = ("on_duty", "break", "off_phone")
+DUTY_OFF_PHONE = 2  # coaching, meetings: a shift's own off-phone share
+DUTY_TRAINING = 3  # off-phone time the training policy adds
+DUTY_KINDS = ("on_duty", "break", "off_phone", "training")
+
+# What became of one planned break or off-phone block (one row of the ``breaks`` table).
+BREAK_ON_TIME = 0  # started when planned (the agent was free)
+BREAK_DEFERRED = 1  # started later (a call or an earlier break was still going), full length
+BREAK_SHORTENED = 2  # started later and cut at the end of the agent's duty
+BREAK_MISSED = 3  # could not start before the agent's duty ended
+BREAK_OPEN = 4  # still pending or under way when the horizon ended
+BREAK_RESULTS = ("on_time", "deferred", "shortened", "missed", "open")
+
+BREAK_COLUMNS = (
+    "agent_id",
+    "position",
+    "group",
+    "kind",
+    "t_planned",
+    "planned_s",
+    "t_start",
+    "delivered_s",
+    "result",
+)
 
 # Status of an agent's rota position on a day.
 STATUS_OFF = 0  # not scheduled

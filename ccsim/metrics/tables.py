@@ -19,6 +19,9 @@ Table meanings (all times in run seconds from 00:00 of day 0, durations in secon
   threshold, exhaustion at the end of the day, speed factor, hired and resigned flags.
 * ``counters``: one row of run totals that have no table of their own (paid-line revenue and billed
   minutes, customers lost to the price, contacts of customers who had left).
+* ``breaks``: one row per planned break or off-phone block (coaching, meetings, training) of an
+  agent at work: when it was planned and for how long, when it started, how long it lasted, and
+  whether it came on time, deferred, shortened by the end of duty, missed, or was open at the end.
 * ``strain_intervals`` (with a ``workforce`` block): strain of the agents on duty at the start of
   each planning interval, per group: count, mean, 90th percentile, maximum.
 """
@@ -53,6 +56,7 @@ class RunTables:
     agent_days: pd.DataFrame
     strain_intervals: pd.DataFrame
     counters: pd.DataFrame
+    breaks: pd.DataFrame
 
 
 def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -82,7 +86,17 @@ def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
     strain_intervals = _strain_intervals_table(records)
     counters = pd.DataFrame([records.counters]) if records.counters else pd.DataFrame(index=[0])
     return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
-                     strain_intervals, counters)
+                     strain_intervals, counters, _breaks_table(records))
+
+
+def _breaks_table(records: RunRecords) -> pd.DataFrame:
+    frame = _frame(records.breaks, R.BREAK_COLUMNS)
+    for column in ("agent_id", "position"):
+        frame[column] = frame[column].astype("int64")
+    frame["group"] = _labels(frame["group"], records.group_names)
+    frame["kind"] = _labels(frame["kind"], R.DUTY_KINDS)
+    frame["result"] = _labels(frame["result"], R.BREAK_RESULTS)
+    return frame.sort_values(["t_planned", "agent_id"], kind="stable").reset_index(drop=True)
 
 
 def _agent_days_table(records: RunRecords) -> pd.DataFrame:

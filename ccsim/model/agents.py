@@ -33,7 +33,7 @@ class Agent:
         "id", "position", "group", "on_duty", "busy", "idle_since", "leave_after_call", "draining",
         "duty_start", "call", "speed", "base_speed", "resolve_shift",
         # breaks
-        "on_break", "break_pending", "break_start",
+        "on_break", "pending", "piece", "break_start", "duty_end",
         # strain state: value at strain_t, rising at ``slope`` per second when talking, else decaying with ``tau``
         "strain", "strain_t", "slope", "tau",
         # the day's accumulators (one row of the agent_days table)
@@ -59,7 +59,10 @@ class Agent:
         self.base_speed = speed
         self.resolve_shift = 0.0
         self.on_break = False
-        self.break_pending: tuple[float, float, int] | None = None
+        # planned breaks and off-phone blocks due but not yet started, oldest first
+        self.pending: list[tuple[float, float, int]] = []
+        self.piece: tuple[float, float, int] = (0.0, 0.0, 0)  # the planned piece under way while on_break
+        self.duty_end = 0.0  # end of the current duty span (run seconds); pieces are cut there
         self.break_start = 0.0
         self.strain = 0.0
         self.strain_t = 0.0

@@ -70,6 +70,7 @@ class RunRecords:
     calls: list[tuple]
     stories: list[tuple]
     duty: list[tuple]
+    breaks: list[tuple]
     agent_days: list[tuple]
     strain_intervals: list[tuple]
     expected_arrivals: np.ndarray
@@ -99,6 +100,7 @@ class ContactCentre(DutyEvents):
         self.calls: list[tuple] = []
         self.stories: list[tuple] = []
         self.duty: list[tuple] = []
+        self.breaks: list[tuple] = []
         self.in_system: dict[int, Call] = {}
         self.open_stories: dict[int, Story] = {}
         self._next_call_id = 0
@@ -165,7 +167,7 @@ class ContactCentre(DutyEvents):
         for group, spec in zip(self.groups, self.scenario.groups.values()):
             # Training time takes trained agents off the phones (on shifts; a net headcount stays on).
             extra = training.hours_per_week / (40 * 3600.0) if group.index in self.policies.trained_groups else 0.0
-            for position in build_positions(spec.staffing, self.calendar, extra_off_phone=extra):
+            for position in build_positions(spec.staffing, self.calendar, training=extra):
                 agent = Agent(len(seats), position, group)
                 group.agents.append(agent)
                 seats.append(Seat(group, position, agent))
@@ -190,6 +192,7 @@ class ContactCentre(DutyEvents):
             calls=self.calls,
             stories=self.stories,
             duty=self.duty,
+            breaks=self.breaks,
             agent_days=self.workforce.rows,
             strain_intervals=self.strain_snapshots,
             expected_arrivals=self.expected,
@@ -589,8 +592,7 @@ class ContactCentre(DutyEvents):
         if agent.leave_after_call:
             self._go_off_duty(agent)
             return
-        if agent.break_pending is not None:
-            self._start_break(agent)
+        if agent.pending and self._take_pending_break(agent):
             return
         call = next_call_for(agent.group, now)
         if call is not None:
@@ -627,7 +629,10 @@ class ContactCentre(DutyEvents):
             for agent in group.agents:
                 if agent.on_break:
                     self.duty.append((agent.id, agent.position.index, group.index, agent.break_start, now,
-                                      R.DUTY_BREAK))
+                                      agent.piece[2]))
+                    self._record_break(agent, agent.piece, agent.break_start, now - agent.break_start, R.BREAK_OPEN)
+                for piece in agent.pending:
+                    self._record_break(agent, piece, NAN, 0.0, R.BREAK_OPEN)
                 if agent.on_duty:
                     self.duty.append((agent.id, agent.position.index, group.index, agent.duty_start, now,
                                       R.DUTY_ON))

@@ -3,7 +3,13 @@
 A mixin of :class:`ccsim.model.centre.ContactCentre`: these handlers share the centre's clock,
 records and strain model, and hand a free agent back to the centre (``_agent_free``) to pick the
 next caller. An agent whose duty ends while busy finishes the call in hand (or, at closing time,
-answers the callers still waiting); a break that falls due during a call starts when it ends.
+answers the callers still waiting).
+
+Breaks and off-phone blocks are deferred, never dropped: one that falls due during a call, or
+during an earlier break that started late, waits in the agent's queue of pending pieces and starts
+(at its full length) as soon as the agent is free. A piece is cut only by the end of the agent's
+duty, and one that cannot start before then is recorded as missed. Every planned piece leaves one
+row in ``breaks`` saying what became of it, so planned and delivered off-phone time can be compared.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ class DutyEvents:
 
     env: simpy.Environment
     duty: list[tuple]
+    breaks: list[tuple]
     strain: StrainModel | None
     strain_snapshots: list[tuple]
     groups: list[Group]
@@ -47,6 +54,7 @@ class DutyEvents:
             self._at(piece[0] - now, self._on_break_due, (agent, piece))
         agent.leave_after_call = False
         agent.draining = False
+        agent.duty_end = span.end
         if agent.on_duty:
             # Still finishing the last call of the previous span: the two spans join up.
             return
@@ -75,7 +83,9 @@ class DutyEvents:
         agent.on_duty = False
         agent.leave_after_call = False
         agent.draining = False
-        agent.break_pending = None
+        for piece in agent.pending:
+            self._record_break(agent, piece, math.nan, 0.0, R.BREAK_MISSED)
+        agent.pending.clear()
         self.duty.append((agent.id, agent.position.index, agent.group.index, agent.duty_start, now, R.DUTY_ON))
         if self.strain is not None:
             self._end_busy_stretch(agent, now)
@@ -83,33 +93,57 @@ class DutyEvents:
             self.strain.go_home(agent, now)
 
     def _on_break_due(self, event: simpy.Event) -> None:
-        """A scheduled break (or off-phone block): now if idle, else as soon as the call in hand ends."""
+        """A planned break or off-phone block falls due: start it if the agent is free, else defer it."""
         agent, piece = event.value
-        if not agent.on_duty or agent.leave_after_call or agent.on_break:
+        if not agent.on_duty or agent.leave_after_call or agent.draining:
+            self._record_break(agent, piece, math.nan, 0.0, R.BREAK_MISSED)
             return
-        agent.break_pending = piece
-        if not agent.busy:
+        agent.pending.append(piece)
+        if not agent.busy and not agent.on_break:
             agent.group.idle.remove(agent)
-            self._start_break(agent)
+            if not self._take_pending_break(agent):
+                self._agent_free(agent)
 
-    def _start_break(self, agent: Agent) -> None:
-        start, end, kind = agent.break_pending
-        agent.break_pending = None
-        agent.on_break = True
-        agent.break_start = self.env.now
-        if self.strain is not None:
-            self._end_busy_stretch(agent, self.env.now)
-            self.strain.rest(agent, self.env.now, self.strain.tau_break)
-        self._at(end - start, self._on_break_end, (agent, kind))
+    def _take_pending_break(self, agent: Agent) -> bool:
+        """Start the agent's oldest pending piece (cut at the end of duty); False if none can start."""
+        now = self.env.now
+        while agent.pending:
+            piece = agent.pending.pop(0)
+            start, end, _ = piece
+            finish = min(now + (end - start), agent.duty_end)
+            if finish <= now:
+                self._record_break(agent, piece, math.nan, 0.0, R.BREAK_MISSED)
+                continue
+            if finish < now + (end - start):
+                result = R.BREAK_SHORTENED
+            else:
+                result = R.BREAK_ON_TIME if now <= start else R.BREAK_DEFERRED
+            agent.on_break = True
+            agent.piece = piece
+            agent.break_start = now
+            if self.strain is not None:
+                self._end_busy_stretch(agent, now)
+                self.strain.rest(agent, now, self.strain.tau_break)
+            self._at(finish - now, self._on_break_end, (agent, result))
+            return True
+        return False
 
     def _on_break_end(self, event: simpy.Event) -> None:
-        agent, kind = event.value
+        agent, result = event.value
+        piece = agent.piece
         now = self.env.now
         agent.on_break = False
-        self.duty.append((agent.id, agent.position.index, agent.group.index, agent.break_start, now, kind))
+        self.duty.append((agent.id, agent.position.index, agent.group.index, agent.break_start, now, piece[2]))
+        self._record_break(agent, piece, agent.break_start, now - agent.break_start, result)
         if self.strain is not None:
             agent.day_break += now - agent.break_start
         self._agent_free(agent)
+
+    def _record_break(self, agent: Agent, piece: tuple[float, float, int], t_start: float, delivered: float,
+                      result: int) -> None:
+        start, end, kind = piece
+        self.breaks.append((agent.id, agent.position.index, agent.group.index, kind, start, end - start, t_start,
+                            delivered, result))
 
     def _on_slot_tick(self, event: simpy.Event) -> None:
         """Snapshot of every on-duty agent's strain at the start of each planning interval."""

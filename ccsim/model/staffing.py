@@ -78,24 +78,37 @@ def positions_from_grid(grid: np.ndarray, calendar: Calendar) -> list[Position]:
     return positions
 
 
-def breaks_for(shift: Shift, index: int, start: float) -> tuple[tuple[float, float, int], ...]:
-    """Breaks of the ``index``-th agent of a shift starting at ``start`` (run seconds)."""
+def _place_block(begin: float, length: float, limit: float, taken: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """A block of ``length`` from ``begin``, stepped past every piece in ``taken`` it would overlap."""
+    for b_start, b_end, _ in sorted(taken):
+        if begin < b_end and begin + length > b_start:
+            begin = b_end  # step past a break it would overlap
+    return begin, min(begin + length, limit)
+
+
+def breaks_for(shift: Shift, index: int, start: float, training: float = 0.0) -> tuple[tuple[float, float, int], ...]:
+    """Breaks and off-phone blocks of the ``index``-th agent of a shift starting at ``start`` (run seconds).
+
+    ``training``: share of the shift the training policy takes off the phones, as a block of its
+    own (kind ``training``) so planned and delivered training can be told from other off-phone time.
+    """
     offset = round(shift.break_stagger * ((index * GOLDEN_FRACTION) % 1.0) / 60.0) * 60.0
     breaks = [(start + b.after + offset, start + b.after + offset + b.length, R.DUTY_BREAK) for b in shift.breaks]
-    if shift.off_phone > 0:
-        block = shift.off_phone * shift.length
+    end_of_shift = start + shift.length
+    training = min(training, max(0.0, 0.5 - shift.off_phone))
+    for share, kind, phase in ((shift.off_phone, R.DUTY_OFF_PHONE, 0.5), (training, R.DUTY_TRAINING, 0.0)):
+        if share <= 0:
+            continue
+        block = share * shift.length
         room = max(shift.length - 2 * units.HOUR - block, 0.0)
-        begin = start + min(units.HOUR, shift.length / 4) + room * ((index * GOLDEN_FRACTION + 0.5) % 1.0)
-        for b_start, b_end, _ in sorted(breaks):
-            if begin < b_end and begin + block > b_start:
-                begin = b_end  # step past a break it would overlap
-        end = min(begin + block, start + shift.length)
+        begin = start + min(units.HOUR, shift.length / 4) + room * ((index * GOLDEN_FRACTION + phase) % 1.0)
+        begin, end = _place_block(begin, block, end_of_shift, breaks)
         if end > begin:
-            breaks.append((begin, end, R.DUTY_OFF_PHONE))
+            breaks.append((begin, end, kind))
     return tuple(sorted(breaks))
 
 
-def positions_from_shifts(shifts: list[Shift], calendar: Calendar) -> list[Position]:
+def positions_from_shifts(shifts: list[Shift], calendar: Calendar, training: float = 0.0) -> list[Position]:
     """Positions of every shift type, with their spans on each open day of the horizon."""
     closing = calendar.closing_times()
     positions: list[Position] = []
@@ -109,17 +122,14 @@ def positions_from_shifts(shifts: list[Shift], calendar: Calendar) -> list[Posit
                     continue
                 start = day * units.DAY + shift.start
                 end = start + shift.length
-                span = DutySpan(start, end, drain=end in closing, breaks=breaks_for(shift, index, start))
+                span = DutySpan(start, end, drain=end in closing, breaks=breaks_for(shift, index, start, training))
                 position.spans[day] = [span]
             positions.append(position)
     return positions
 
 
-def build_positions(staffing: Staffing, calendar: Calendar, extra_off_phone: float = 0.0) -> list[Position]:
-    """The rota positions of one group; ``extra_off_phone`` adds that share of every shift off the phones."""
+def build_positions(staffing: Staffing, calendar: Calendar, training: float = 0.0) -> list[Position]:
+    """The rota positions of one group; ``training`` adds that share of every shift off the phones."""
     if staffing.shifts:
-        shifts = staffing.shifts
-        if extra_off_phone > 0:
-            shifts = [s.model_copy(update={"off_phone": min(0.5, s.off_phone + extra_off_phone)}) for s in shifts]
-        return positions_from_shifts(shifts, calendar)
+        return positions_from_shifts(staffing.shifts, calendar, training)
     return positions_from_grid(headcount_grid(staffing, calendar), calendar)
