@@ -78,7 +78,8 @@ def positions_from_grid(grid: np.ndarray, calendar: Calendar) -> list[Position]:
     return positions
 
 
-def _place_block(begin: float, length: float, limit: float, taken: list[tuple[float, float, int]]) -> tuple[float, float]:
+def _place_block(begin: float, length: float, limit: float,
+                 taken: list[tuple[float, float, int]]) -> tuple[float, float]:
     """A block of ``length`` from ``begin``, stepped past every piece in ``taken`` it would overlap."""
     for b_start, b_end, _ in sorted(taken):
         if begin < b_end and begin + length > b_start:
