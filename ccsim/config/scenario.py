@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ccsim import units
 from ccsim.config.distributions import Distribution, constant
@@ -22,6 +22,9 @@ from ccsim.config.types import Clock, Duration, Fraction, StrictModel
 from ccsim.config.workforce import Shift, Workforce
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# A week: every weekday has been lived once before the first reported day (redials return within
+# days; strain recovers overnight; see docs/background/model.md, "Warm start").
+AUTO_WARMUP_DAYS = 7
 ALLOWED_INTERVALS = (5 * 60, 10 * 60, 15 * 60, 20 * 60, 30 * 60, 60 * 60)
 
 DEFAULT_OPENING_HOURS = {
@@ -45,7 +48,16 @@ class Horizon(StrictModel):
     )
     interval: Duration = Field(default=30 * 60, description="Planning interval (15min or 30min usual).")
     warmup: Duration = Field(
-        default=0.0, ge=0, description="Calls arriving before this time are left out of KPIs."
+        default=0.0, ge=0, description="Calls arriving before this time of the first reported day are left out of KPIs."
+    )
+    warmup_days: int | Literal["auto"] = Field(
+        default="auto",
+        description=(
+            "Days simulated before start_date and left out of every table and measure, so the first "
+            "reported day starts with callers waiting, redials pending, persons' histories and agents' "
+            "strain as on any later day. auto: 7 when anything carries over from day to day (redials, "
+            "a customer base, agents as people), else 0."
+        ),
     )
     opening_hours: dict[Weekday, OpenSpan] = Field(
         default_factory=lambda: dict(DEFAULT_OPENING_HOURS),
@@ -75,6 +87,13 @@ class Horizon(StrictModel):
     def length(self) -> float:
         """Length of the horizon in seconds."""
         return self.days * units.DAY
+
+    @field_validator("warmup_days")
+    @classmethod
+    def _warm_days(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and not 0 <= value <= 366:
+            raise ValueError(f"warmup_days must be auto or a whole number of days from 0 to 366; got {value}")
+        return value
 
     def weekday(self, day: int) -> int:
         """Weekday number (0 = Monday) of day ``day`` of the run."""
@@ -299,6 +318,16 @@ class Scenario(StrictModel):
                 known("group", groups, "policies.training.groups", group)
         if policies.difficult_team is not None:
             known("queue", queue_names, "policies.difficult_team.queue", policies.difficult_team.queue)
+
+    @property
+    def lead_days(self) -> int:
+        """Days simulated before the reported window (``horizon.warmup_days`` with auto resolved)."""
+        days = self.horizon.warmup_days
+        if days != "auto":
+            return int(days)
+        carries = (self.redials is not None and self.redials.enabled) or self.customer_base is not None \
+            or self.workforce is not None
+        return AUTO_WARMUP_DAYS if carries else 0
 
     def segment_queue(self, segment: str) -> str:
         """The queue a segment's fresh calls join."""

@@ -24,20 +24,28 @@ class Calendar:
     slots_per_day: int
     open_mask: np.ndarray  # bool, one per slot: the centre takes calls in this slot
     weekday: np.ndarray  # int, one per day (0 = Monday)
+    lead_days: int = 0  # warm-up days at the start, before the reported window
+
+    @property
+    def lead(self) -> float:
+        """Run seconds before the reported window starts."""
+        return self.lead_days * units.DAY
 
     @classmethod
-    def from_horizon(cls, horizon: Horizon) -> Calendar:
+    def from_horizon(cls, horizon: Horizon, lead_days: int = 0) -> Calendar:
+        """The grid of ``horizon``, preceded by ``lead_days`` warm-up days (day 0 is the first of them)."""
         slots_per_day = int(units.DAY // horizon.interval)
-        mask = np.zeros(horizon.days * slots_per_day, dtype=bool)
-        for day in range(horizon.days):
-            span = horizon.open_span(day)
+        days = lead_days + horizon.days
+        mask = np.zeros(days * slots_per_day, dtype=bool)
+        for day in range(days):
+            span = horizon.open_span(day - lead_days)
             if span is None:
                 continue
             first = int(span[0] // horizon.interval)
             last = int(span[1] // horizon.interval)
             mask[day * slots_per_day + first: day * slots_per_day + last] = True
-        weekdays = np.array([horizon.weekday(d) for d in range(horizon.days)], dtype=int)
-        return cls(horizon.days, float(horizon.interval), slots_per_day, mask, weekdays)
+        weekdays = np.array([horizon.weekday(d - lead_days) for d in range(days)], dtype=int)
+        return cls(days, float(horizon.interval), slots_per_day, mask, weekdays, lead_days)
 
     @property
     def n_slots(self) -> int:

@@ -44,6 +44,7 @@ from ccsim.model.policies import PolicyRuntime
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
 from ccsim.model.staffing import build_positions
+from ccsim.model.window import cut_to_window
 from ccsim.model.workforce import Seat, WorkforceModel
 
 NAN = math.nan
@@ -95,7 +96,7 @@ class ContactCentre(DutyEvents):
         self.scenario = scenario
         self.replication = replication
         self.env = simpy.Environment()
-        self.calendar = Calendar.from_horizon(scenario.horizon)
+        self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
         self.legs: list[tuple] = []
         self.calls: list[tuple] = []
         self.stories: list[tuple] = []
@@ -185,9 +186,12 @@ class ContactCentre(DutyEvents):
             self._at(day * 86400.0, self._on_day_start, day)
         if self.strain is not None:
             self._at(0.0, self._on_slot_tick, 0)
+        counters_at_start: dict[str, float] = {}
+        if self.calendar.lead_days:
+            self._at(self.calendar.lead, lambda _: counters_at_start.update(self.counters))
         self.env.run(until=self.calendar.length)
         self._close_books()
-        return RunRecords(
+        records = RunRecords(
             legs=self.legs,
             calls=self.calls,
             stories=self.stories,
@@ -206,6 +210,7 @@ class ContactCentre(DutyEvents):
             person_frustration=self.population.frustration,
             counters=self.counters,
         )
+        return cut_to_window(records, Calendar.from_horizon(self.scenario.horizon), counters_at_start)
 
     def _on_day_start(self, event: simpy.Event) -> None:
         day = event.value

@@ -1,0 +1,100 @@
+"""The reported window: what a run's warm-up days leave behind is cut away before any table is built.
+
+A run simulates ``lead_days`` warm-up days before the first reported day (see
+:attr:`ccsim.config.scenario.Scenario.lead_days`) so that day starts with callers in the system,
+redials and callbacks pending, persons' histories and agents' strain carried over, as on any
+later day. Afterwards every record is moved to the reported clock (run second 0 = 00:00 of
+``horizon.start_date``) and what belongs to the warm-up is dropped:
+
+* attempts (and their queue visits) that arrived in the warm-up; problems first raised in it
+  (their later attempts in the window are kept, like the calls of any caller with a history);
+* duty stretches ending before the window (one that spans its start is cut there);
+* planned breaks, agent-days and strain snapshots of warm-up days;
+* run totals (revenue, customers lost, ...) accumulated before the window.
+
+This is the one place that knows about the warm-up: tables and measures see only the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ccsim.metrics import records as R
+
+if TYPE_CHECKING:
+    from ccsim.model.calendar import Calendar
+    from ccsim.model.centre import RunRecords
+
+
+def _shifted(rows: list[tuple], keep_column: int, columns: Sequence[int], lead: float) -> list[tuple]:
+    """Rows whose ``keep_column`` is at or after ``lead``, with ``columns`` moved back by ``lead``."""
+    out = []
+    for row in rows:
+        if not row[keep_column] >= lead:  # NaN (never happened) counts as before
+            continue
+        values = list(row)
+        for c in columns:
+            values[c] -= lead  # NaN stays NaN
+        out.append(tuple(values))
+    return out
+
+
+def cut_to_window(records: RunRecords, reported: Calendar, counters_at_start: dict[str, float]) -> RunRecords:
+    """``records`` of a run with a warm-up, reduced to the reported window on its clock."""
+    simulated = records.calendar
+    lead = simulated.lead
+    if simulated.lead_days == 0:
+        return records
+    call_cols = R.CALL_COLUMNS
+    calls = _shifted(records.calls, call_cols.index("t_arrive"),
+                     [call_cols.index(c) for c in ("t_arrive", "t_ivr_end", "t_first_answer", "t_end")], lead)
+    kept_calls = {row[0] for row in calls}
+    leg_cols = R.LEG_COLUMNS
+    leg_times = [leg_cols.index(c) for c in ("t_enqueue", "t_answer", "t_end_talk", "t_end")]
+    legs = []
+    for row in records.legs:
+        if row[0] in kept_calls:
+            values = list(row)
+            for c in leg_times:
+                values[c] -= lead
+            legs.append(tuple(values))
+    story_cols = R.STORY_COLUMNS
+    stories = _shifted(records.stories, story_cols.index("t_first"),
+                       [story_cols.index(c) for c in ("t_first", "t_end")], lead)
+    duty_cols = R.DUTY_COLUMNS
+    start, end = duty_cols.index("t_start"), duty_cols.index("t_end")
+    duty = []
+    for row in records.duty:
+        if row[end] > lead:
+            values = list(row)
+            values[start] = max(values[start], lead) - lead
+            values[end] -= lead
+            duty.append(tuple(values))
+    break_cols = R.BREAK_COLUMNS
+    breaks = _shifted(records.breaks, break_cols.index("t_planned"),
+                      [break_cols.index(c) for c in ("t_planned", "t_start")], lead)
+    day_col = R.AGENT_DAY_COLUMNS.index("day")
+    agent_days = _shifted(records.agent_days, day_col, [day_col], simulated.lead_days)
+    slot_col = R.STRAIN_INTERVAL_COLUMNS.index("slot")
+    first_slot = simulated.lead_days * simulated.slots_per_day
+    strain = _shifted(records.strain_intervals, slot_col, [slot_col], first_slot)
+    counters = {name: value - counters_at_start.get(name, 0.0) for name, value in records.counters.items()}
+    return replace(
+        records,
+        calls=calls,
+        legs=legs,
+        stories=stories,
+        duty=duty,
+        breaks=breaks,
+        agent_days=agent_days,
+        strain_intervals=strain,
+        expected_arrivals=records.expected_arrivals[first_slot:],
+        busyness=records.busyness[simulated.lead_days:],
+        calendar=reported,
+        counters=counters,
+    )
+
+
+__all__ = ["cut_to_window"]
