@@ -90,3 +90,14 @@ def estimate_table(title: str, estimates: dict, names: list[str] | None = None) 
 
 def elapsed(started: float) -> str:
     return f"{time.perf_counter() - started:.1f} s"
+
+
+def print_warnings(scenario) -> None:
+    """Say, before running, what the scenario cannot answer (short horizon, unstable queue)."""
+    from rich.markup import escape
+
+    from ccsim.experiments.advice import scenario_warnings
+
+    for line in scenario_warnings(scenario):
+        errors.print(f"[bold yellow]warning:[/] {escape(scenario.name)}: {escape(line)}", highlight=False,
+                     soft_wrap=True)

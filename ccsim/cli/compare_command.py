@@ -11,7 +11,17 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, user_errors
+from ccsim.cli.app import (
+    UserError,
+    app,
+    console,
+    elapsed,
+    errors,
+    prepare_output,
+    print_warnings,
+    progress_bar,
+    user_errors,
+)
 from ccsim.config.load import load_scenario
 from ccsim.experiments.compare import Comparison, compare, unique_labels, write_comparison
 from ccsim.experiments.runner import Interrupted, default_jobs
@@ -89,6 +99,8 @@ def compare_command(
                             "VARIANT.yaml [...] --out DIR")
         loaded = [load_scenario(path, sets) for path in scenario_files]
         scenarios = [item.scenario for item in loaded]
+        for scenario in scenarios:
+            print_warnings(scenario)
         labels = unique_labels([s.name for s in scenarios], [path.stem for path in scenario_files])
         baseline = scenarios[0]
         count = replications or baseline.replications

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import typer
 
-from ccsim.cli.app import app, console, elapsed, errors, estimate_table, prepare_output, progress_bar, user_errors
+from ccsim.cli.app import (
+    app,
+    console,
+    elapsed,
+    errors,
+    estimate_table,
+    prepare_output,
+    print_warnings,
+    progress_bar,
+    user_errors,
+)
 from ccsim.config.load import load_scenario
 from ccsim.experiments.results import write_results
 from ccsim.experiments.runner import Interrupted, default_jobs, replicate
@@ -46,6 +56,7 @@ def run(
         loaded = load_scenario(scenario_file, overrides_with(sets, replications, seed))
         scenario = loaded.scenario
         prepare_output(out, overwrite)
+        print_warnings(scenario)
         started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         started = time.perf_counter()
         interrupted = False

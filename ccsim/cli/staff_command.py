@@ -13,7 +13,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, user_errors
+from ccsim.cli.app import (
+    UserError,
+    app,
+    console,
+    elapsed,
+    errors,
+    prepare_output,
+    print_warnings,
+    progress_bar,
+    user_errors,
+)
 from ccsim.config.load import load_scenario
 from ccsim.experiments.runner import Interrupted, default_jobs
 from ccsim.experiments.staffing import (
@@ -130,6 +140,7 @@ def staff_command(
     with user_errors():
         loaded = load_scenario(scenario_file, sets)
         scenario = loaded.scenario
+        print_warnings(scenario)
         level = scenario.service_level
         targets = read_targets(target, max_abandon, max_occupancy, (level.target, level.threshold))
         if scenario_out is not None and scenario_out.is_dir():

@@ -104,6 +104,9 @@ def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
         "billed_minutes": float(counters.get("billed_minutes", 0.0)),
         "customers_lost": float(counters.get("customers_lost", 0.0)),
         "churned_contacts": float(counters.get("churned_contacts", 0.0)),
+        # Redials and callbacks due after the horizon: callers who will come back, not callers gone.
+        "pending_redials": float(counters.get("pending_redials", 0.0)),
+        "pending_redial_share": _ratio(float(counters.get("pending_redials", 0.0)), len(calls)),
     }
 
 

@@ -105,6 +105,7 @@ class ContactCentre(DutyEvents):
         self.in_system: dict[int, Call] = {}
         self.open_stories: dict[int, Story] = {}
         self._next_call_id = 0
+        self.pending_redials = 0  # redials and promised callbacks scheduled but not yet made
         self._story_base = rng.key64(scenario.seed, replication, "stories")
 
         self.queues = [Queue(i, name) for i, name in enumerate(scenario.queues)]
@@ -255,6 +256,7 @@ class ContactCentre(DutyEvents):
 
     def _on_redial(self, event: simpy.Event) -> None:
         story, trigger = event.value
+        self.pending_redials -= 1
         self._start_attempt(story, trigger)
 
     def _start_attempt(self, story: Story, trigger: int) -> None:
@@ -562,6 +564,7 @@ class ContactCentre(DutyEvents):
         if when is None:
             self._end_story(story, STORY_LOST, now)
         else:
+            self.pending_redials += 1
             self._at(when - now, self._on_redial, (story, outcome))
 
     def _record_call(self, call: Call, outcome: int, t_end: float, resolving_group: int, t_ivr_end: float) -> None:
@@ -630,6 +633,8 @@ class ContactCentre(DutyEvents):
             self._record_call(call, R.CALL_OPEN, NAN, -1, t_ivr_end)
         for story in self.open_stories.values():
             self._record_story(story)
+        # A state at the end, not a running total (the warm-up cut subtracts nothing from it).
+        self.counters["pending_redials"] = float(self.pending_redials)
         for group in self.groups:
             for agent in group.agents:
                 if agent.on_break:
