@@ -121,7 +121,9 @@ class Transfers(StrictModel):
         "cold: caller queues again at the back with fresh patience.",
     )
     handover: Duration = Field(default=30.0, ge=0, description="Agent time on a warm transfer (assumption).")
-    max_transfers: int = Field(default=5, ge=0, description="Transfers allowed within one call.")
+    # At most 15: a call's legs (transfers + 1) each have their own keyed random numbers, and
+    # ccsim.rng keeps room for 16 legs per attempt (more would reuse the next attempt's numbers).
+    max_transfers: int = Field(default=5, ge=0, le=15, description="Transfers allowed within one call (0-15).")
     at_cap: Literal["resolve", "lose"] = Field(
         default="resolve", description="At the cap the last group resolves the call, or the caller is lost."
     )

@@ -37,7 +37,7 @@ from ccsim.model.callers import (
     Population,
     Story,
 )
-from ccsim.model.conversation import OutcomeModel
+from ccsim.model.conversation import OutcomeModel, abuse_onset
 from ccsim.model.duty import DutyEvents
 from ccsim.model.ivr import IVR_ABANDONED, IVR_SELF_SERVED, IvrMenu
 from ccsim.model.policies import PolicyRuntime
@@ -420,14 +420,15 @@ class ContactCentre(DutyEvents):
                 resolve_shift += policies.training.resolve_shift * training
                 transfer_scale = policies.trained(1.0, policies.training.transfer_factor, training)
             call.talk_outcome, call.target = self.outcomes.decide(call, group.index, resolve_shift, transfer_scale)
-            planned = talk
+            natural = talk
             if policies.limit or policies.hang_up or policies.paid:
                 strain = self.strain.value(agent, now) if self.strain is not None else 0.0
                 call.paying = policies.paying(call, now)
                 plan = policies.plan_talk(call, group.index, talk, strain, call.paying)
                 talk, call.cut_remaining, call.hung_up = plan.talk, plan.cut_remaining, plan.hung_up
+                natural = plan.natural
             if self.strain is not None and call.abusive:
-                onset = planned * call.u(rng.ABUSE_ONSET)
+                onset = abuse_onset(call, natural)
                 if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
                     self._at(dial + onset, self._on_abuse, (agent, call))
         talk += dial

@@ -13,6 +13,17 @@ from ccsim.metrics import records as R
 from ccsim.model.callers import Call
 
 
+def abuse_onset(call: Call, talk: float) -> float:
+    """Seconds into the conversation at which an abusive caller turns abusive.
+
+    A fixed share (the call's ABUSE_ONSET draw) of ``talk``, the conversation as it would run if
+    nothing ended it early (after a paid line has shortened it, before a call-time limit or an
+    agent's hang-up). Both the strain shock and the hang-up trigger use this one moment, so an agent
+    never hangs up on abuse that has not begun.
+    """
+    return talk * call.u(rng.ABUSE_ONSET)
+
+
 class OutcomeModel:
     """Runtime form of the ``outcomes`` block."""
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ccsim import rng
 from ccsim.config.scenario import Scenario
 from ccsim.model.callers import Call
+from ccsim.model.conversation import abuse_onset
 
 DAY = 86400.0
 
@@ -28,6 +29,7 @@ class TalkPlan:
     talk: float  # seconds the agent talks
     cut_remaining: float  # talk a call-time limit cut away (0: not cut)
     hung_up: bool  # the agent ends an abusive call
+    natural: float  # seconds the conversation would last if nothing ended it early
 
 
 class PolicyRuntime:
@@ -137,8 +139,8 @@ class PolicyRuntime:
     def plan_talk(self, call: Call, group: int, talk: float, agent_strain: float, paying: bool) -> TalkPlan:
         """Shorten a conversation for paying callers; find where a limit or a hang-up ends it.
 
-        Abuse begins at a fixed share of the planned conversation (the call's ABUSE_ONSET draw), so
-        the strain shock comes at the same point whether or not the agent may hang up.
+        Abuse begins at :func:`~ccsim.model.conversation.abuse_onset` of the natural conversation,
+        so the strain shock comes at the same point whether or not the agent may hang up.
         """
         if paying:
             talk *= 1.0 - self.paid.talk_reduction
@@ -148,7 +150,7 @@ class PolicyRuntime:
         if hang_up is not None:
             trigger = None
             if call.abusive:
-                trigger = talk * call.u(rng.ABUSE_ONSET)
+                trigger = abuse_onset(call, talk)
             elif hang_up.strain_level is not None and call.difficult and agent_strain >= hang_up.strain_level:
                 trigger = 0.0
             if trigger is not None:
@@ -160,7 +162,7 @@ class PolicyRuntime:
         if limit is not None and end > limit.limit and self._limit_applies(call, group):
             cut = talk - limit.limit
             end, hung_up = limit.limit, False
-        return TalkPlan(end, cut, hung_up)
+        return TalkPlan(end, cut, hung_up, talk)
 
     def _limit_applies(self, call: Call, group: int) -> bool:
         limit = self.limit
