@@ -49,6 +49,15 @@ class HangUpPermission(StrictModel):
         default_factory=lambda: Exponential(dist="exponential", mean=120.0),
         description="From the onset of abuse to the disconnection (one warning first; mean 2 min assumption).",
     )
+    terminable_share: Fraction = Field(
+        default=0.01,
+        description=(
+            "Share of abusive calls severe enough to end under the protocol (threats, insults after a "
+            "warning). Default from the Shuto Expressway record, about 3 terminations per 100,000 calls "
+            "(33-34 in two years of about 1.25 million): 3e-5 / (abusive share of calls 0.75 % x the "
+            "half of those where the warning ends before the call would) = 0.008, rounded to 1 %."
+        ),
+    )
     strain_level: float | None = Field(
         default=None, gt=0, description="Also end difficult calls when the agent's strain is above this level."
     )

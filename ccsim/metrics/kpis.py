@@ -97,6 +97,7 @@ def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     return {
         "cut_off_rate": _ratio((outcome == "cut_off").sum(), answered),
         "hung_up_calls": float((outcome == "hung_up").sum()),
+        "hung_up_per_100k": _ratio((outcome == "hung_up").sum() * 1e5, len(calls)),
         "blocked_calls": float((outcome == "blocked").sum()),
         "deterred_share": _ratio((outcome == "deterred").sum(), len(calls)),
         "callback_lost_calls": float((outcome == "callback_lost").sum()),

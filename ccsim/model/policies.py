@@ -149,7 +149,7 @@ class PolicyRuntime:
         hang_up = self.hang_up
         if hang_up is not None:
             trigger = None
-            if call.abusive:
+            if call.abusive and call.u(rng.HANG_UP_SEVERE) < hang_up.terminable_share:
                 trigger = abuse_onset(call, talk)
             elif hang_up.strain_level is not None and call.difficult and agent_strain >= hang_up.strain_level:
                 trigger = 0.0
