@@ -175,8 +175,12 @@ class Difficulty(StrictModel):
     ``min(cap, base * (1 + growth * k))`` for k points of frustration (modelling-notes 5.3).
     """
 
-    base: Fraction = Field(default=0.03, description="P(difficult) on an attempt with no frustration (assumption).")
-    growth: float = Field(default=0.5, ge=0, description="Relative growth per point of frustration (assumption).")
+    base: Fraction = Field(default=0.005, description="P(difficult) on an attempt with no frustration (assumption).")
+    growth: float = Field(
+        default=20.0, ge=0,
+        description="Relative growth per point of frustration: 20 adds 10 points per failure (assumption, "
+        "set so that failure makes most difficult calls, as the articles define them).",
+    )
     cap: Fraction = Field(default=0.40, description="Upper limit of the probability (assumption).")
     talk_factor: Distribution = Field(
         default_factory=lambda: Lognormal(dist="lognormal", mean=2.5, log_sd=0.5),

@@ -261,6 +261,11 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     kpis["difficult_share_calls"] = _ratio(difficult.sum(), len(calls))
     kpis["difficult_share_talk"] = _ratio(talk[difficult].sum(), talk.sum())
     kpis["abusive_share_calls"] = _ratio(calls["abusive"].sum(), len(calls))
+    cause = calls["difficult_cause"].astype(object)
+    # Of the difficult calls, those the caller's earlier failures made difficult (the same caller
+    # with no failures would not have been).
+    kpis["difficult_made_by_failure"] = _ratio((cause == "failure").sum(), difficult.sum())
+    kpis["difficult_by_nature"] = _ratio((cause == "nature").sum(), difficult.sum())
 
     story_outcome = stories["outcome"].astype(object)
     resolved = stories[story_outcome == "resolved"]

@@ -62,6 +62,16 @@ TALK_OUTCOMES = (
     "open",
 )
 
+# Why an attempt was difficult. ``failure``: the caller's earlier failures made it so (the keyed
+# draw fell between the no-failure probability and the probability after the failures, so the
+# same caller with no failures would not have been difficult); ``chance``: difficult even
+# without failures; ``nature``: a segment difficult by nature.
+DIFFICULT_NONE = 0
+DIFFICULT_NATURE = 1
+DIFFICULT_CHANCE = 2
+DIFFICULT_FAILURE = 3
+DIFFICULT_CAUSES = ("none", "nature", "chance", "failure")
+
 LEG_COLUMNS = (
     "call_id",
     "leg",
@@ -102,6 +112,7 @@ CALL_COLUMNS = (
     "resolving_group",
     "trigger",
     "price_paid",
+    "difficult_cause",
 )
 
 STORY_COLUMNS = (

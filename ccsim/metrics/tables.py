@@ -132,6 +132,7 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
         calls[column] = calls[column].astype(bool)
     calls["segment"] = _labels(calls["segment"], records.segment_names)
     calls["ivr_option"] = _labels(calls["ivr_option"], records.option_names)
+    calls["difficult_cause"] = _labels(calls["difficult_cause"], R.DIFFICULT_CAUSES)
     calls["first_queue"] = _labels(calls["first_queue"], records.queue_names)
     calls["resolving_group"] = _labels(calls["resolving_group"], records.group_names)
     calls["outcome"] = _labels(calls["outcome"], R.CALL_OUTCOMES)

@@ -102,7 +102,7 @@ class Call:
                  "first_queue", "correct_queue", "misrouted", "priority", "leg", "t_enqueue", "state",
                  "t_answer", "t_first_answer", "agent", "first_agent", "wait", "talk", "transfers",
                  "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target",
-                 "virtual", "reached", "paying", "price", "cut_remaining", "hung_up")
+                 "virtual", "reached", "paying", "price", "cut_remaining", "hung_up", "difficult_cause")
 
     def __init__(self, call_id: int, story: Story, trigger: int, frustration: float, now: float):
         self.id = call_id
@@ -128,6 +128,7 @@ class Call:
         self.talk = 0.0
         self.transfers = 0
         self.difficult = False
+        self.difficult_cause = 0  # records.DIFFICULT_*
         self.abusive = False
         self.talk_factor = 1.0
         self.patience_of = None

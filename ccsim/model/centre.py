@@ -299,8 +299,15 @@ class ContactCentre(DutyEvents):
         spec = self.difficulty
         if spec is None:
             return
-        probability = min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration))
-        if segment.difficult or call.attempt_u(rng.DIFFICULT) < probability:
+        if segment.difficult:
+            call.difficult_cause = R.DIFFICULT_NATURE
+        else:
+            u = call.attempt_u(rng.DIFFICULT)
+            if u < min(spec.cap, spec.base):
+                call.difficult_cause = R.DIFFICULT_CHANCE
+            elif u < min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration)):
+                call.difficult_cause = R.DIFFICULT_FAILURE
+        if call.difficult_cause:
             call.difficult = True
             call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share * self.policies.abusive_factor(self.env.now)
             call.talk_factor = self._difficult_talk(call.attempt_u(rng.DIFFICULT_FACTOR))
@@ -578,7 +585,8 @@ class ContactCentre(DutyEvents):
         self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive, t_ivr_end,
                            story.option, call.first_queue, call.t_first_answer, t_end, call.leg + 1, call.transfers,
                            call.wait, call.talk, outcome, call.difficult, call.abusive, call.misrouted,
-                           call.frustration, call.first_agent, resolving_group, call.trigger, call.price))
+                           call.frustration, call.first_agent, resolving_group, call.trigger, call.price,
+                           call.difficult_cause))
 
     def _end_story(self, story: Story, outcome: int, now: float) -> None:
         story.outcome = outcome
