@@ -36,7 +36,9 @@ def mmn(
         "name": "mmn",
         "seed": seed,
         "replications": replications,
-        "horizon": {"days": days, "interval": "30min", "warmup": warmup, "opening_hours": dict(ALWAYS_OPEN)},
+        # warmup (seconds) is the stationary burn-in; no warm-up days, so scripted traces start at day 0.
+        "horizon": {"days": days, "interval": "30min", "warmup": warmup, "warmup_days": 0,
+                    "opening_hours": dict(ALWAYS_OPEN)},
         "arrivals": {"rates_per_hour": rate_per_hour},
         "segments": {"everyone": segment},
         "queues": {"main": {}},

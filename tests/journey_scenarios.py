@@ -14,7 +14,8 @@ def two_tier(first_line: int = 14, experts: int = 6, **changes: Any) -> Scenario
     data: dict[str, Any] = {
         "name": "two tiers",
         "seed": 11,
-        "horizon": {"days": 2, "interval": "30min", "opening_hours": dict(ALWAYS_OPEN)},
+        # No warm-up: the accounting tests follow every caller from the first arrival on.
+        "horizon": {"days": 2, "interval": "30min", "opening_hours": dict(ALWAYS_OPEN), "warmup_days": 0},
         "arrivals": {"rates_per_hour": 150},
         "segments": {
             "regular": {"share": 0.9, "patience": {"dist": "exponential", "mean": 240},

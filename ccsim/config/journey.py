@@ -135,6 +135,11 @@ class RedialRule(StrictModel):
     probability: Fraction = Field(description="Probability of calling again after the first such failure.")
     decay: float = Field(default=1.0, gt=0, le=1, description="Multiplies the probability per earlier failure.")
     delay: Distribution = Field(default_factory=_h3_redial_delay, description="Time until the next attempt.")
+    return_to: Literal["queue_left", "start"] = Field(
+        default="start",
+        description="Where the redial goes: back to the queue the caller left (after the menu, with no "
+        "misrouting) or the start of the journey (the menu routes it as a fresh call).",
+    )
 
 
 class Redials(StrictModel):
@@ -143,8 +148,9 @@ class Redials(StrictModel):
     enabled: bool = True
     max_attempts: int = Field(default=5, ge=1, description="Attempts per problem at most.")
     queue_abandon: RedialRule | None = Field(
-        default_factory=lambda: RedialRule(probability=0.65, decay=0.85),
-        description="After hanging up in a queue ([data] 0.666 within 24 h; decay assumption).",
+        default_factory=lambda: RedialRule(probability=0.65, decay=0.85, return_to="queue_left"),
+        description="After hanging up in a queue ([data] 0.666 within 24 h; decay assumption); back to the "
+        "queue left: a caller who gave up in the experts' queue after a transfer asks for the experts again.",
     )
     ivr_abandon: RedialRule | None = Field(
         default_factory=lambda: RedialRule(probability=0.5, decay=0.85),
@@ -155,8 +161,9 @@ class Redials(StrictModel):
         description="After an unresolved conversation (assumption; SQM 1 - FCR ~ 30 %).",
     )
     cut_off: RedialRule | None = Field(
-        default_factory=lambda: RedialRule(probability=0.8, delay=_next_day_delay()),
-        description="After a call ended by a call-time limit without resolution (assumption).",
+        default_factory=lambda: RedialRule(probability=0.8, delay=_next_day_delay(), return_to="queue_left"),
+        description="After a call ended by a call-time limit without resolution (assumption); back to the "
+        "queue left, where the unfinished work is.",
     )
     hung_up: RedialRule | None = Field(
         default_factory=lambda: RedialRule(probability=0.5),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ccsim.config.scenario import Scenario
 from ccsim.metrics.naming import metric_key
-from ccsim.metrics.offphone import delivered_training_hours, offphone_kpis
+from ccsim.metrics.offphone import break_kpis, delivered_training_hours, offphone_kpis
 from ccsim.metrics.tables import RunTables
 
 __all__ = ["metric_key", "run_kpis"]
@@ -58,6 +58,17 @@ def queue_kpis(legs: pd.DataFrame, threshold: float, short_abandon: float) -> di
     return result
 
 
+def callback_kpis(callbacks: pd.DataFrame, legs: int) -> dict[str, float]:
+    """Callbacks: their share of queue visits and the time from joining the queue to the call back."""
+    answered = callbacks[callbacks["outcome"].astype(object) == "answered"]
+    waits = answered["wait_s"].to_numpy()
+    return {
+        "callback_share": _ratio(len(callbacks), legs),
+        "time_to_callback_s": float(waits.mean()) if len(waits) else float("nan"),
+        "time_to_callback_p90_s": float(np.percentile(waits, 90)) if len(waits) else float("nan"),
+    }
+
+
 def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     """Every KPI of one replication as a flat mapping of name to value."""
     warmup = scenario.horizon.warmup
@@ -71,9 +82,15 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
         "abandoned": float((outcome == "abandoned").sum()),
         "open_at_end": float((outcome == "open").sum()),
     }
-    kpis.update(queue_kpis(legs, level.threshold, level.short_abandon))
+    # Queue measures are of callers on the line; callbacks (callers who accepted an offer to be
+    # called back and hung up) are measured by how long the callback took.
+    callback = legs["callback"].to_numpy()
+    line = legs[~callback]
+    kpis.update(queue_kpis(line, level.threshold, level.short_abandon))
+    if scenario.policies.active("callback") is not None:
+        kpis.update(callback_kpis(legs[callback], len(legs)))
     for name in tables.intervals["queue"].unique():
-        part = queue_kpis(legs[legs["queue"].astype(object) == name], level.threshold, level.short_abandon)
+        part = queue_kpis(line[line["queue"].astype(object) == name], level.threshold, level.short_abandon)
         key = metric_key(str(name))
         for measure in ("asa_s", "service_level", "abandon_rate"):
             kpis[f"{measure}_{key}"] = part[measure]
@@ -81,6 +98,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     kpis.update(journey_kpis(tables, warmup, ivr=scenario.ivr is not None))
     kpis.update(agent_load_kpis(tables, warmup))
     kpis.update(offphone_kpis(tables.breaks, warmup))
+    kpis.update(break_kpis(tables.breaks, warmup))
     if scenario.workforce is not None:
         kpis.update(burnout_kpis(tables, scenario))
     kpis.update(policy_kpis(tables, warmup))

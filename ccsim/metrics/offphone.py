@@ -33,6 +33,8 @@ def offphone_kpis(breaks: pd.DataFrame, warmup: float) -> dict[str, float]:
     kind = frame["kind"].astype(object)
     kpis: dict[str, float] = {}
     pieces = frame[kind.isin(list(REASONS))]
+    if not len(pieces):
+        return kpis  # a net headcount, or shifts with breaks only: nothing planned off the phones
     planned = float(pieces["planned_s"].sum()) / HOUR
     delivered = float(pieces["delivered_s"].sum()) / HOUR
     result = pieces["result"].astype(object)
@@ -50,11 +52,16 @@ def offphone_kpis(breaks: pd.DataFrame, warmup: float) -> dict[str, float]:
         key = metric_key(str(name))
         kpis[f"offphone_planned_h_{key}"] = float(part["planned_s"].sum()) / HOUR
         kpis[f"offphone_delivered_h_{key}"] = float(part["delivered_s"].sum()) / HOUR
-    plain = frame[kind == "break"]
-    if len(plain):
-        kpis["break_planned_h"] = float(plain["planned_s"].sum()) / HOUR
-        kpis["break_delivered_h"] = float(plain["delivered_s"].sum()) / HOUR
     return kpis
+
+
+def break_kpis(breaks: pd.DataFrame, warmup: float) -> dict[str, float]:
+    """Planned and delivered break hours, when the rota has breaks."""
+    frame = breaks[(breaks["t_planned"] >= warmup) & (breaks["kind"].astype(object) == "break")]
+    if not len(frame):
+        return {}
+    return {"break_planned_h": float(frame["planned_s"].sum()) / HOUR,
+            "break_delivered_h": float(frame["delivered_s"].sum()) / HOUR}
 
 
 def delivered_training_hours(breaks: pd.DataFrame, warmup: float, group: str) -> float:

@@ -85,6 +85,7 @@ LEG_COLUMNS = (
     "outcome",
     "talk_outcome",
     "handover_s",
+    "callback",
 )
 
 CALL_COLUMNS = (

@@ -196,6 +196,7 @@ def _legs_table(records: RunRecords) -> pd.DataFrame:
     legs["wait_s"] = left - legs["t_enqueue"]
     legs["talk_s"] = legs["t_end_talk"] - legs["t_answer"]
     legs["wrap_s"] = legs["t_end"] - legs["t_end_talk"]
+    legs["callback"] = legs["callback"].astype(bool)
     legs["_queue_code"] = queue_codes
     legs = legs.sort_values(["call_id", "leg"], kind="stable").reset_index(drop=True)
     return legs
@@ -234,7 +235,9 @@ def _intervals_table(records: RunRecords, legs: pd.DataFrame, scenario: Scenario
     index = slot * n_queues + queue
     size = calendar.n_slots * n_queues
     outcome = legs["outcome"].astype(object).to_numpy()
-    answered = outcome == "answered"
+    # Waits are of callers on the line: a callback's time waiting to be called back is its own measure.
+    on_line = ~legs["callback"].to_numpy()
+    answered = (outcome == "answered") & on_line
     abandoned = outcome == "abandoned"
     wait = legs["wait_s"].to_numpy()
 
@@ -255,6 +258,7 @@ def _intervals_table(records: RunRecords, legs: pd.DataFrame, scenario: Scenario
     table["offered"] = offered
     table["answered"] = n_answered
     table["abandoned"] = n_abandoned
+    table["callbacks"] = count(~on_line)
     table["answered_within_threshold"] = within
     with np.errstate(invalid="ignore", divide="ignore"):
         closed = n_answered + n_abandoned

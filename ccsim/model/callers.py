@@ -73,7 +73,7 @@ class Story:
 
     __slots__ = ("id", "person", "segment", "draws", "option", "attempts", "failures", "t_first", "t_end",
                  "wait", "talk", "ivr", "transfers", "outcome", "resolved_attempt", "resolving_group",
-                 "difficult_attempts")
+                 "difficult_attempts", "return_queue")
 
     def __init__(self, story_id: int, person: int, segment: int, draws: rng.Keyed, now: float):
         self.id = story_id
@@ -93,6 +93,7 @@ class Story:
         self.resolved_attempt = -1
         self.resolving_group = -1
         self.difficult_attempts = 0
+        self.return_queue = -1  # the next attempt goes straight to this queue (after the menu); -1: start over
 
 
 class Call:
@@ -102,7 +103,7 @@ class Call:
                  "first_queue", "correct_queue", "misrouted", "priority", "leg", "t_enqueue", "state",
                  "t_answer", "t_first_answer", "agent", "first_agent", "wait", "talk", "transfers",
                  "difficult", "abusive", "talk_factor", "patience_of", "talk_outcome", "target",
-                 "virtual", "reached", "paying", "price", "cut_remaining", "hung_up", "difficult_cause")
+                 "virtual", "reached", "paying", "price", "cut_remaining", "hung_up", "difficult_cause", "callback")
 
     def __init__(self, call_id: int, story: Story, trigger: int, frustration: float, now: float):
         self.id = call_id
@@ -135,6 +136,7 @@ class Call:
         self.talk_outcome = -1
         self.target = -1
         self.virtual = False  # accepted a callback: off the line, keeping the place in the queue
+        self.callback = False  # the current leg is a callback: the agent dialled out to the caller
         self.reached = True
         self.paying = False
         self.price = 0.0

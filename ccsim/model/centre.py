@@ -39,7 +39,7 @@ from ccsim.model.callers import (
 )
 from ccsim.model.conversation import OutcomeModel, abuse_onset
 from ccsim.model.duty import DutyEvents
-from ccsim.model.ivr import IVR_ABANDONED, IVR_SELF_SERVED, IvrMenu
+from ccsim.model.ivr import IVR_ABANDONED, IVR_ROUTED, IVR_SELF_SERVED, IvrMenu
 from ccsim.model.policies import PolicyRuntime
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
@@ -284,12 +284,15 @@ class ContactCentre(DutyEvents):
             self._end_attempt(call, R.CALL_DETERRED, now, -1)
             return
         if self.ivr is None:
-            queue = self._team_queue(call, segment.queue)
+            queue = self._team_queue(call, story.return_queue if story.return_queue >= 0 else segment.queue)
             call.correct_queue = queue
             self._enqueue(call, self.queues[queue])
             return
         menu = self.ivr.run(call)
         story.option = menu.option
+        if story.return_queue >= 0 and menu.kind == IVR_ROUTED:
+            # Back to the queue the caller left: they know where they need to go now.
+            menu = menu.routed_to(story.return_queue)
         call.correct_queue = menu.correct_queue
         call.misrouted = menu.misrouted
         self._at(menu.duration, self._on_menu_end, (call, menu))
@@ -385,7 +388,7 @@ class ContactCentre(DutyEvents):
         self.queues[call.queue].waiting -= 1
         call.wait += now - call.t_enqueue
         self.legs.append((call.id, leg, call.queue, call.t_enqueue, NAN, NAN, now, -1, -1,
-                          R.LEG_ABANDONED, R.TALK_NONE, 0.0))
+                          R.LEG_ABANDONED, R.TALK_NONE, 0.0, False))
         self._end_attempt(call, R.CALL_ABANDONED, now, -1)
 
     # ------------------------------------------------------------------ conversations
@@ -405,10 +408,13 @@ class ContactCentre(DutyEvents):
         policies = self.policies
         training = policies.training_progress(group.index, now) if policies.training else 0.0
         dial = 0.0
+        call.callback = call.virtual
         if call.virtual:
-            # A callback: the agent dials first, and does not always reach the caller.
+            # A callback: the agent dials first, and does not always reach the caller. Once reached
+            # the caller is on the line like anyone else (a transfer queues them on the line).
             dial = policies.callback.dial_time
             call.reached = call.u(rng.CALLBACK_REACH) < policies.callback.reach
+            call.virtual = False
         if not call.reached:
             talk = 0.0
             call.talk_outcome, call.target = R.TALK_UNRESOLVED, -1
@@ -477,7 +483,8 @@ class ContactCentre(DutyEvents):
                 outcome = R.TALK_TRANSFER_WARM
         wrap = agent.group.wrap(call.u(rng.WRAP))
         self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, now,
-                          now + handover + wrap, agent.id, agent.group.index, R.LEG_ANSWERED, outcome, handover))
+                          now + handover + wrap, agent.id, agent.group.index, R.LEG_ANSWERED, outcome, handover,
+                          call.callback))
         if target >= 0:
             call.transfers += 1
             call.story.transfers += 1
@@ -569,6 +576,7 @@ class ContactCentre(DutyEvents):
             when = None
         else:
             when = self.redials.next_attempt_time(call, outcome, now)
+        story.return_queue = self.redials.return_queue(call, outcome) if when is not None else -1
         if when is None:
             self._end_story(story, STORY_LOST, now)
         else:
@@ -633,10 +641,11 @@ class ContactCentre(DutyEvents):
             if call.state == WAITING:
                 call.wait += now - call.t_enqueue
                 self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, NAN, NAN, NAN, -1, -1,
-                                  R.LEG_OPEN, R.TALK_NONE, 0.0))
+                                  R.LEG_OPEN, R.TALK_NONE, 0.0, call.virtual))
             elif call.state == TALKING:
                 self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, NAN, NAN,
-                                  call.agent.id, call.agent.group.index, R.LEG_OPEN, R.TALK_OPEN, 0.0))
+                                  call.agent.id, call.agent.group.index, R.LEG_OPEN, R.TALK_OPEN, 0.0,
+                                  call.callback))
             elif call.state == IN_IVR:
                 call.story.ivr += now - call.t_arrive
             self._record_call(call, R.CALL_OPEN, NAN, -1, t_ivr_end)

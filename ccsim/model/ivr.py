@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ccsim import rng
 from ccsim.config.journey import Ivr
@@ -22,6 +22,10 @@ class MenuResult:
     queue: int  # queue the caller is put in (may be wrong)
     correct_queue: int  # queue the caller's problem belongs in
     misrouted: bool
+
+    def routed_to(self, queue: int) -> MenuResult:
+        """The same menu visit, ending in ``queue`` and routed right (a redial that knows its queue)."""
+        return replace(self, queue=queue, correct_queue=queue, misrouted=False)
 
 
 class IvrMenu:

@@ -33,11 +33,14 @@ class RedialModel:
         self.max_attempts = spec.max_attempts if spec else 1
         self.spread = spec.closed_spread if spec else 0.0
         self.rules: dict[int, tuple[RedialRule, object]] = {}
+        self.back_to_queue_left: set[int] = set()  # outcomes whose redial returns to the queue left
         if spec is not None:
             for outcome, reason in REASON_OF_OUTCOME.items():
                 rule = getattr(spec, reason)
                 if rule is not None:
                     self.rules[outcome] = (rule, rule.delay.sampler())
+                    if rule.return_to == "queue_left":
+                        self.back_to_queue_left.add(outcome)
         self.calendar = calendar
         self._open_starts = np.array([start for start, _ in calendar.open_spans()])
 
@@ -53,6 +56,10 @@ class RedialModel:
         if call.attempt_u(rng.REDIAL) >= probability:
             return None
         return self.when_open(now + delay(call.attempt_u(rng.REDIAL_DELAY)), call.attempt_u(rng.CALLBACK))
+
+    def return_queue(self, call: Call, outcome: int) -> int:
+        """The queue a redial after ``outcome`` goes to: the one the caller left, or -1 to start over."""
+        return call.queue if outcome in self.back_to_queue_left else -1
 
     def when_open(self, t: float, u: float) -> float:
         """``t`` if the centre is open then, else the next opening plus a spread.
