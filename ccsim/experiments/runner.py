@@ -17,6 +17,7 @@ from ccsim.config.scenario import Scenario
 from ccsim.metrics.kpis import run_kpis
 from ccsim.metrics.tables import RunTables, build_tables
 from ccsim.model.centre import ContactCentre
+from ccsim.model.script import Script
 
 
 @dataclass
@@ -29,10 +30,11 @@ class ReplicationResult:
     wall_s: float
 
 
-def simulate(scenario: Scenario, replication: int = 0, keep_tables: bool = True) -> ReplicationResult:
-    """Simulate one replication of ``scenario``."""
+def simulate(scenario: Scenario, replication: int = 0, keep_tables: bool = True,
+             script: Script | None = None) -> ReplicationResult:
+    """Simulate one replication of ``scenario`` (with ``script``: its fresh calls, see :mod:`ccsim.model.script`)."""
     started = time.perf_counter()
-    records = ContactCentre(scenario, replication).run()
+    records = ContactCentre(scenario, replication, script).run()
     tables = build_tables(records, scenario)
     kpis = run_kpis(tables, scenario)
     if not keep_tables:

@@ -43,6 +43,7 @@ from ccsim.model.ivr import IVR_ABANDONED, IVR_ROUTED, IVR_SELF_SERVED, IvrMenu
 from ccsim.model.policies import PolicyRuntime
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
+from ccsim.model.script import Script, ScriptedCall
 from ccsim.model.staffing import build_positions
 from ccsim.model.window import cut_to_window
 from ccsim.model.workforce import Seat, WorkforceModel
@@ -92,9 +93,12 @@ class ContactCentre(DutyEvents):
     Agents' comings and goings (duty spans, breaks, strain snapshots) are in :class:`DutyEvents`.
     """
 
-    def __init__(self, scenario: Scenario, replication: int = 0):
+    def __init__(self, scenario: Scenario, replication: int = 0, script: Script | None = None):
         self.scenario = scenario
         self.replication = replication
+        self.script = script
+        self._day_script: list[ScriptedCall] = []
+        self.forced: dict[int, ScriptedCall] = {}  # story id -> what its script forces
         self.env = simpy.Environment()
         self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
         self.legs: list[tuple] = []
@@ -131,6 +135,7 @@ class ContactCentre(DutyEvents):
                 name, upper, patience, segment.talk_time.sampler(), queue_index[scenario.segment_queue(name)],
                 segment.difficult, segment.priority))
         self.segments[-1].upper = 1.0
+        self._segment_index = {s.name: i for i, s in enumerate(self.segments)}
 
         self.population = Population(scenario.customer_base, {n: s.share for n, s in scenario.segments.items()},
                                      scenario.seed, replication)
@@ -226,9 +231,15 @@ class ContactCentre(DutyEvents):
                 group.quit_factor = self.policies.trained(1.0, training.quit_factor, progress)
         for agent, span in self.workforce.open_day(day):
             self._at(span.start - self.env.now, self._on_duty_start, (agent, span))
-        self._day_times = arrival_model.day_arrival_times(
-            self.expected, self.calendar, day, float(self.busyness[day]), self.scenario.seed, self.replication
-        )
+        if self.script is not None:
+            scripted = self.script.on_day(day, self.calendar.lead)
+            self._day_times = [t for t, _ in scripted]
+            self._day_script = [call for _, call in scripted]
+        else:
+            # Python floats: numpy scalars would leak into the clock and every record.
+            self._day_times = arrival_model.day_arrival_times(
+                self.expected, self.calendar, day, float(self.busyness[day]), self.scenario.seed, self.replication
+            ).tolist()
         self._day_index = 0
         if len(self._day_times):
             self._at(self._day_times[0] - self.env.now, self._on_fresh_arrival)
@@ -246,7 +257,14 @@ class ContactCentre(DutyEvents):
         segment = 0
         while u >= self.segments[segment].upper:
             segment += 1
+        forced = self._day_script[index] if self.script is not None else None
+        if forced is not None and forced.segment is not None:
+            segment = self._segment_index[forced.segment]
         person = self.population.pick(segment, draws.u(rng.slot(0, 0, rng.PERSON)), story_id)
+        if forced is not None:
+            if forced.person is not None:
+                person = forced.person
+            self.forced[story_id] = forced
         if person in self.policies.churned:
             self.counters["churned_contacts"] += 1  # this customer has left the company
             return
@@ -302,7 +320,10 @@ class ContactCentre(DutyEvents):
         spec = self.difficulty
         if spec is None:
             return
-        if segment.difficult:
+        forced = self.forced.get(call.story.id) if self.forced else None
+        if forced is not None and forced.difficult is not None:
+            call.difficult_cause = R.DIFFICULT_NATURE if forced.difficult else R.DIFFICULT_NONE
+        elif segment.difficult:
             call.difficult_cause = R.DIFFICULT_NATURE
         else:
             u = call.attempt_u(rng.DIFFICULT)
@@ -313,6 +334,8 @@ class ContactCentre(DutyEvents):
         if call.difficult_cause:
             call.difficult = True
             call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share * self.policies.abusive_factor(self.env.now)
+            if forced is not None and forced.abusive is not None:
+                call.abusive = forced.abusive
             call.talk_factor = self._difficult_talk(call.attempt_u(rng.DIFFICULT_FACTOR))
             call.patience_of = self._difficult_patience
             call.story.difficult_attempts += 1
