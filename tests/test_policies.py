@@ -6,10 +6,11 @@ import pytest
 
 from ccsim.config.load import load_scenario
 from ccsim.experiments.runner import replicate
-from ccsim.metrics.stats import paired_difference
+from ccsim.metrics.stats import estimate, paired_difference
 from tests.conftest import CONFIGS
 
-MEDIUM = ["horizon.days=2", "replications=5", "customer_base.size=100000"]
+# A day of warm-up is enough for these directions (the default week is for measuring levels).
+MEDIUM = ["horizon.days=2", "horizon.warmup_days=1", "replications=5", "customer_base.size=100000"]
 
 
 def run(name: str, *extra: str):
@@ -43,8 +44,17 @@ def test_call_time_limit_shortens_talk_but_brings_callers_back(baseline):
 
 
 def test_permission_to_hang_up_lowers_burnout(baseline):
-    assert_direction(run("hang_up"), baseline, {"burnout_share": "-", "stress_mean": "-", "hung_up_calls": "+",
-                                                "hostile_minutes_per_agent_day": "-"})
+    # At the published rate (about 3 terminations per 100,000 calls) the permission works through the
+    # control it gives agents over abuse, not through the calls it ends.
+    hang_up = run("hang_up")
+    assert_direction(hang_up, baseline, {"burnout_share": "-"})
+    assert estimate([r.kpis["hung_up_per_100k"] for r in hang_up]).mean < 20
+
+
+def test_ending_every_abusive_call_cuts_hostile_talk(baseline):
+    # The mechanism itself: with every abusive call ending after the warning, hostile talk falls.
+    assert_direction(run("hang_up", "policies.hang_up.terminable_share=1"), baseline,
+                     {"hung_up_calls": "+", "hostile_minutes_per_agent_day": "-", "stress_mean": "-"})
 
 
 def test_paid_line_deters_difficult_callers_and_earns_revenue(baseline):
@@ -87,7 +97,7 @@ def test_policies_switched_off_give_the_baseline_exactly(baseline):
 
 def test_combined_policies_run_together(baseline):
     combined = run("combined")
-    assert_direction(combined, baseline, {"misroute_rate": "-", "transfers_per_call": "-", "hung_up_calls": "+"})
+    assert_direction(combined, baseline, {"misroute_rate": "-", "transfers_per_call": "-", "burnout_share": "-"})
 
 
 def test_paid_line_quota_bills_only_minutes_beyond_it(baseline):
