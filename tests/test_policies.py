@@ -44,10 +44,12 @@ def test_call_time_limit_shortens_talk_but_brings_callers_back(baseline):
 
 
 def test_permission_to_hang_up_lowers_burnout(baseline):
-    # At the published rate (about 3 terminations per 100,000 calls) the permission works through the
-    # control it gives agents over abuse, not through the calls it ends.
+    # At the published rate (about 3 terminations per 100,000 calls) the permission works only through
+    # the control it gives agents over abuse (a 30 % buffer on the strain of 0.7 % of calls): burnout
+    # falls by a fraction of a point, and never rises.
     hang_up = run("hang_up")
-    assert_direction(hang_up, baseline, {"burnout_share": "-"})
+    burnout = difference(hang_up, baseline, "burnout_share")
+    assert burnout.mean < 0 and burnout.ci_high < 0.001, burnout
     assert estimate([r.kpis["hung_up_per_100k"] for r in hang_up]).mean < 20
 
 
