@@ -14,20 +14,14 @@ Calls arriving before ``horizon.warmup`` are left out of every measure.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from ccsim.config.scenario import Scenario
+from ccsim.metrics.catalogue import metric_key
 from ccsim.metrics.tables import RunTables
 
 WAIT_PERCENTILES = (50, 80, 90, 95)
-
-
-def metric_key(name: str) -> str:
-    """A group or queue name as it appears inside a metric name (lower case, underscores)."""
-    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
 
 
 def _ratio(numerator: float, denominator: float) -> float:
