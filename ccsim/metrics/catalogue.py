@@ -36,7 +36,8 @@ class KpiInfo:
     ``low`` and ``high`` are the values the measure can take (None: unbounded on that side);
     intervals are computed so that they stay inside them (:func:`ccsim.metrics.stats.estimate`).
     ``per`` names the breakdown the measure also has (per queue or per agent group), and
-    ``topic`` the report section that shows it.
+    ``topic`` the report section that shows it. ``overall`` is False for measures the engine emits
+    only in their per-queue or per-group forms.
     """
 
     name: str
@@ -48,6 +49,7 @@ class KpiInfo:
     high: float | None = None
     per: tuple[str, ...] = ()
     topic: str = ""
+    overall: bool = True
 
     @property
     def unit(self) -> str:
@@ -90,10 +92,10 @@ _DEFAULT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
 
 
 def _k(name: str, label: str, kind: Kind = "number", better: Better = None, unit: str = "", *,
-       per: tuple[str, ...] = (), topic: str = "", bounds: tuple[float | None, float | None] | None = None
-       ) -> KpiInfo:
+       per: tuple[str, ...] = (), topic: str = "", bounds: tuple[float | None, float | None] | None = None,
+       overall: bool = True) -> KpiInfo:
     low, high = _DEFAULT_BOUNDS[kind] if bounds is None else bounds
-    return KpiInfo(name, label, kind, better, unit, low, high, per, topic)
+    return KpiInfo(name, label, kind, better, unit, low, high, per, topic, overall)
 
 
 QUEUE = ("queue",)
@@ -133,6 +135,7 @@ CATALOGUE: dict[str, KpiInfo] = {info.name: info for info in [
     _k("difficult_share_talk", "Talk time with difficult callers", "share", "lower", topic="difficult"),
     _k("abusive_share_calls", "Abusive calls", "share", "lower", topic="difficult"),
     _k("difficult_talk_mean_s", "Talk time of a difficult call, mean", "seconds", "lower", topic="difficult"),
+    _k("ordinary_talk_mean_s", "Talk time of an ordinary call, mean", "seconds", None, topic="difficult"),
     _k("difficult_calls_over_30min", "Difficult calls over 30 minutes", "count", "lower", "calls",
        topic="difficult"),
     _k("difficult_calls_over_60min", "Difficult calls over 60 minutes", "count", "lower", "calls",
@@ -148,8 +151,8 @@ CATALOGUE: dict[str, KpiInfo] = {info.name: info for info in [
     _k("persons", "Customers who called", "count", topic="callers"),
     _k("transfers_per_person", "Transfers per customer", "number", "lower", "per customer", topic="callers"),
     _k("repeat_person_share", "Customers with more than one problem", "share", topic="callers"),
-    _k("resolution_rate", "Resolution rate", "share", "higher", per=GROUP, topic="callers"),
-    _k("transfer_rate", "Transfer rate", "share", "lower", per=GROUP, topic="callers"),
+    _k("resolution_rate", "Resolution rate", "share", "higher", per=GROUP, topic="callers", overall=False),
+    _k("transfer_rate", "Transfer rate", "share", "lower", per=GROUP, topic="callers", overall=False),
     _k("transfer_abandon_rate", "Abandonment after a transfer", "share", "lower", topic="callers"),
     _k("talk_share", "Talking, share of duty time", "share", topic="load"),
     _k("wrap_share", "Wrapping up, share of duty time", "share", topic="load"),
@@ -244,7 +247,7 @@ def kpi_info(name: str) -> KpiInfo:
     if not key:
         return info
     return KpiInfo(name, f"{info.label}: {key.replace('_', ' ')}", info.kind, info.better, info.unit_text,
-                   info.low, info.high, (), info.topic)
+                   info.low, info.high, (), info.topic, True)
 
 
 def breakdown_name(base: str, key: str) -> str:
@@ -256,4 +259,4 @@ def breakdown_name(base: str, key: str) -> str:
 
 def names_on(topic: str) -> list[str]:
     """The catalogued overall measures shown in a report section, in catalogue order."""
-    return [name for name, info in CATALOGUE.items() if info.topic == topic]
+    return [name for name, info in CATALOGUE.items() if info.topic == topic and info.overall]
