@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ccsim.config.scenario import Scenario
-from ccsim.metrics.naming import metric_key
+from ccsim.metrics.breakdown import breakdown_kpis
+from ccsim.metrics.catalogue import metric_key
 from ccsim.metrics.offphone import break_kpis, delivered_training_hours, offphone_kpis
 from ccsim.metrics.tables import RunTables
 
@@ -102,6 +103,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     if scenario.workforce is not None:
         kpis.update(burnout_kpis(tables, scenario))
     kpis.update(policy_kpis(tables, warmup))
+    kpis.update(breakdown_kpis(tables, scenario))
     kpis.update(money_kpis(tables, scenario, kpis))
     return kpis
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ccsim.metrics.naming import metric_key
+from ccsim.metrics.catalogue import metric_key
 
 HOUR = 3600.0
 # Kinds of the breaks table, by the reason shown in metric names.
