@@ -5,13 +5,20 @@ common random numbers, sweep an experiment, and recommend staffing. The command 
 is a thin layer over these.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from ccsim.config.load import ScenarioError, load_scenario
 from ccsim.experiments.compare import compare
 from ccsim.experiments.runner import replicate, simulate
 from ccsim.experiments.staffing import recommend_staffing
 from ccsim.experiments.sweep import load_experiment, run_sweep
 
-__version__ = "0.1.0"
+try:
+    # The one version source is pyproject.toml, read back from the installed package's metadata;
+    # provenance, reports and ``ccsim --version`` all use this.
+    __version__ = version("ccsim")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ScenarioError",

@@ -27,6 +27,22 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from ccsim import __version__
+
+        console.print(f"ccsim {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Contact-centre staffing simulator: waits, agent load and burnout under staffing and policies."""
+
+
 class UserError(Exception):
     """A problem the user can fix; printed as one message, exit code 2."""
 

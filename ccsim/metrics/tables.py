@@ -1,6 +1,9 @@
 """Record lists of one replication -> pandas tables (calls, legs, duty, intervals, agents).
 
-Table meanings (all times in run seconds from 00:00 of day 0, durations in seconds):
+Table meanings (all times in run seconds from 00:00 of day 0, durations in seconds). Beside every
+time ``t_x`` in seconds stands ``x_at``, the same instant as a local wall-clock timestamp counted
+from 00:00 of ``horizon.start_date`` (no time zone: days are 24 hours, as in the model), and beside
+every ``day`` number stands its ``date``; :func:`with_timestamps` adds them.
 
 * ``calls``: one row per attempt (a caller dialling in), with how it ended.
 * ``stories``: one row per problem (all attempts of one reason for calling): resolved (on which
@@ -28,7 +31,8 @@ Table meanings (all times in run seconds from 00:00 of day 0, durations in secon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -85,8 +89,34 @@ def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
     agent_days = _agent_days_table(records)
     strain_intervals = _strain_intervals_table(records)
     counters = pd.DataFrame([records.counters]) if records.counters else pd.DataFrame(index=[0])
-    return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
-                     strain_intervals, counters, _breaks_table(records))
+    tables = RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
+                       strain_intervals, counters, _breaks_table(records))
+    start = scenario.horizon.start_date
+    return RunTables(*(with_timestamps(getattr(tables, f.name), start) for f in fields(RunTables)))
+
+
+def timestamp_name(seconds_column: str) -> str:
+    """``t_end_talk`` -> ``end_talk_at``: the name of a time column's timestamp twin."""
+    return f"{seconds_column.removeprefix('t_')}_at"
+
+
+def with_timestamps(frame: pd.DataFrame, start_date: dt.date) -> pd.DataFrame:
+    """``frame`` with a local timestamp beside each ``t_*`` column and a ``date`` beside ``day``.
+
+    Run second ``t`` is ``start_date`` 00:00 plus ``t`` seconds (to the millisecond); a missing
+    time (an attempt never answered) gives a missing timestamp. Planners' tools read these; the
+    seconds stay for arithmetic.
+    """
+    origin = pd.Timestamp(start_date)
+    frame = frame.copy()
+    for column in [c for c in frame.columns if c.startswith("t_")]:
+        seconds = frame[column].to_numpy(dtype=float)
+        stamps = (origin + pd.to_timedelta(seconds, unit="s")).astype("datetime64[ms]")
+        frame.insert(frame.columns.get_loc(column) + 1, timestamp_name(column), stamps)
+    if "day" in frame.columns and "date" not in frame.columns:
+        days = pd.to_timedelta(frame["day"].to_numpy(dtype=float), unit="D")
+        frame.insert(frame.columns.get_loc("day") + 1, "date", (origin + days).astype("datetime64[s]"))
+    return frame
 
 
 def _breaks_table(records: RunRecords) -> pd.DataFrame:
