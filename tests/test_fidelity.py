@@ -144,3 +144,12 @@ def test_first_reported_monday_looks_like_later_mondays():
         later.append(float(np.mean([redial[day == d].mean() for d in (7, 14)])))
     difference = paired_difference(first, later)
     assert difference.ci_low <= 0 <= difference.ci_high, difference
+
+
+def test_transfers_are_bounded_by_the_keyed_legs():
+    # Each leg of a call has its own keyed random numbers, with room for 16 legs per attempt.
+    from ccsim.config.load import ScenarioError
+
+    assert two_tier(transfers={"max_transfers": 15}).transfers.max_transfers == 15
+    with pytest.raises(ScenarioError, match="max_transfers"):
+        two_tier(transfers={"max_transfers": 16})
