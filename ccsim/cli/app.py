@@ -108,12 +108,19 @@ def elapsed(started: float) -> str:
     return f"{time.perf_counter() - started:.1f} s"
 
 
-def print_warnings(scenario) -> None:
-    """Say, before running, what the scenario cannot answer (short horizon, unstable queue)."""
+def print_warnings(*scenarios) -> None:
+    """Say, before running, what the scenarios cannot answer (short horizon, unstable queue).
+
+    A warning that holds for several scenarios is printed once, with their names.
+    """
     from rich.markup import escape
 
     from ccsim.experiments.advice import scenario_warnings
 
-    for line in scenario_warnings(scenario):
-        errors.print(f"[bold yellow]warning:[/] {escape(scenario.name)}: {escape(line)}", highlight=False,
-                     soft_wrap=True)
+    by_text: dict[str, list[str]] = {}
+    for scenario in scenarios:
+        for line in scenario_warnings(scenario):
+            by_text.setdefault(line, []).append(scenario.name)
+    for line, names in by_text.items():
+        who = "every scenario" if len(names) == len(scenarios) > 1 else ", ".join(names)
+        errors.print(f"[bold yellow]warning:[/] {escape(who)}: {escape(line)}", highlight=False, soft_wrap=True)

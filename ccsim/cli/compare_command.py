@@ -99,8 +99,7 @@ def compare_command(
                             "VARIANT.yaml [...] --out DIR")
         loaded = [load_scenario(path, sets) for path in scenario_files]
         scenarios = [item.scenario for item in loaded]
-        for scenario in scenarios:
-            print_warnings(scenario)
+        print_warnings(*scenarios)
         labels = unique_labels([s.name for s in scenarios], [path.stem for path in scenario_files])
         baseline = scenarios[0]
         count = replications or baseline.replications
