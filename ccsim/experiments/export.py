@@ -84,7 +84,7 @@ def interval_report(folder: Path, requirements: Path | None = None) -> IntervalR
     keys = ["scenario", "level", "name"]
     days = sums.groupby([*keys, "date"], sort=False, observed=True)[list(_SUMS)].sum(min_count=1).reset_index()
     days.insert(days.columns.get_loc("date") + 1, "weekday", [_WEEKDAYS[d.weekday()] for d in days["date"]])
-    sums["week_start"] = sums["date"] - pd.to_timedelta(sums["date"].dt.weekday, unit="D")
+    sums["week_start"] = sums["date"] - pd.to_timedelta(sums["date"].dt.day_of_week, unit="D")
     weeks = sums.groupby([*keys, "week_start"], sort=False, observed=True)[list(_SUMS)].sum(min_count=1)
     weeks = weeks.reset_index()
     order = {"ascending": [True, False, True], "kind": "stable"}
