@@ -108,3 +108,15 @@ def test_export_refuses_a_folder_that_is_not_results_and_existing_files(small_ru
     assert code == 2 and "not a results folder" in output
     code, output = cli("export", str(small_run / "run"), "--format", "xlsx")
     assert code == 2 and "--overwrite" in output
+
+
+def test_terminal_tables_show_money_in_the_currency_and_keep_long_names(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SMALL_YAML.replace("name: small", "name: a small desk with a rather long scenario name "
+                                                          "for the planners"))
+    code, output = cli("run", str(scenario), "--out", str(tmp_path / "r"), "-j", "1", "--no-report",
+                       "--set", "costs.currency=GBP")
+    assert code == 0, output
+    cost_row = next(line for line in output.splitlines() if line.strip().startswith("cost_total"))
+    assert "GBP" in cost_row
+    assert "a small desk with a rather long scenario name for the planners" in output

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, user_errors
+from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, unit_of, user_errors
 from ccsim.config.load import load_scenario
 from ccsim.experiments.compare import Comparison, compare, unique_labels, write_comparison
 from ccsim.experiments.runner import Interrupted, default_jobs
@@ -54,7 +54,8 @@ def comparison_tables(comparison: Comparison, width: int) -> list[Table]:
         for name in present:
             info = kpi_info(name)
             base = comparison.baseline.estimates.get(name)
-            cells: list[str | Text] = [name, info.unit, format_value(base.mean if base else None, info)]
+            unit = unit_of(info, comparison.baseline.scenario.costs.currency)
+            cells: list[str | Text] = [name, unit, format_value(base.mean if base else None, info)]
             for run in variants:
                 value = run.estimates.get(name)
                 cells.append(format_value(value.mean if value else None, info))
