@@ -16,7 +16,7 @@ from ccsim.config.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-PYTHON_PAGES = ["docs/how-to/python-api.md"]
+PYTHON_PAGES = ["docs/how-to/python-api.md", "README.md"]
 
 
 def python_blocks(page: str) -> list[str]:
@@ -35,7 +35,7 @@ def test_python_examples_run(page, capsys):
             exec(compile(block, page, "exec"), namespace)
     finally:
         os.chdir(cwd)
-    assert "service level" in capsys.readouterr().out
+    assert "service_level" in capsys.readouterr().out
 
 
 # --- pages of commands: YAML files they create, then `$ ccsim ...` commands, run in an empty folder ---
