@@ -3,6 +3,7 @@
 # Importing a command module registers its command on the app.
 from ccsim.cli import (  # noqa: F401
     compare_command,
+    export_command,
     run_command,
     staff_command,
     sweep_command,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ccsim.config.load import ScenarioError
-from ccsim.report import format_interval, format_value, kpi_info
+from ccsim.report import KpiInfo, format_interval, format_value, kpi_info
 
 app = typer.Typer(
     name="ccsim",
@@ -23,7 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped or captured output has no terminal width; rich would assume 80 columns and cut scenario
+# names in table headers. A file or a pager can take wide lines (COLUMNS still wins when set).
+console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
 errors = Console(stderr=True)
 
 
@@ -86,8 +89,13 @@ def progress_bar() -> Progress:
     )
 
 
-def estimate_table(title: str, estimates: dict, names: list[str] | None = None) -> Table:
-    """KPIs with their units (shares in per cent), means and 95 % t-intervals across replications."""
+def unit_of(info: KpiInfo, currency: str = "") -> str:
+    """The unit shown in a terminal table: the scenario's currency for money, else the KPI's unit."""
+    return currency if info.kind == "money" and currency else info.unit
+
+
+def estimate_table(title: str, estimates: dict, names: list[str] | None = None, currency: str = "") -> Table:
+    """KPIs with their units (shares in per cent, money in ``currency``), means and 95 % t-intervals."""
     table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
     table.add_column("metric")
     table.add_column("unit")
@@ -99,8 +107,8 @@ def estimate_table(title: str, estimates: dict, names: list[str] | None = None) 
             continue
         e = estimates[name]
         info = kpi_info(name)
-        table.add_row(name, info.unit, format_value(e.mean, info), format_interval(e.ci_low, e.ci_high, info),
-                      str(e.n))
+        table.add_row(name, unit_of(info, currency), format_value(e.mean, info),
+                      format_interval(e.ci_low, e.ci_high, info), str(e.n))
     return table
 
 

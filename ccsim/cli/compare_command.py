@@ -20,6 +20,7 @@ from ccsim.cli.app import (
     prepare_output,
     print_warnings,
     progress_bar,
+    unit_of,
     user_errors,
 )
 from ccsim.config.load import load_scenario
@@ -64,7 +65,8 @@ def comparison_tables(comparison: Comparison, width: int) -> list[Table]:
         for name in present:
             info = kpi_info(name)
             base = comparison.baseline.estimates.get(name)
-            cells: list[str | Text] = [name, info.unit, format_value(base.mean if base else None, info)]
+            unit = unit_of(info, comparison.baseline.scenario.costs.currency)
+            cells: list[str | Text] = [name, unit, format_value(base.mean if base else None, info)]
             for run in variants:
                 value = run.estimates.get(name)
                 cells.append(format_value(value.mean if value else None, info))

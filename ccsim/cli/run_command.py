@@ -26,7 +26,7 @@ from ccsim.experiments.runner import Interrupted, default_jobs, replicate
 
 HEADLINE = [
     "offered", "answered", "abandon_rate", "asa_s", "wait_p90_s", "service_level", "service_level_of_answered",
-    "service_level_excl_short_abandons", "occupancy", "agent_hours",
+    "service_level_excl_short_abandons", "occupancy", "agent_hours", "cost_total",
 ]
 
 
@@ -81,7 +81,8 @@ def run(
             errors.print("interrupted before any replication finished; nothing written")
             raise typer.Exit(130)
         estimates = write_results(out, scenario, results, provenance, write_tables=tables)
-        console.print(estimate_table(f"{scenario.name}: {len(results)} replication(s)", estimates, HEADLINE))
+        console.print(estimate_table(f"{scenario.name}: {len(results)} replication(s)", estimates, HEADLINE,
+                                     currency=scenario.costs.currency))
         where = f"results in {out}/"
         if report and tables:
             from ccsim.report.build import write_report  # plotly is heavy: load it only for reports
