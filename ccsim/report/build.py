@@ -31,9 +31,10 @@ from ccsim.experiments.compare import COMPARISON_FILE, REPORT_FILE, paired_diffe
 from ccsim.experiments.results import SavedRun, atomic_write, read_results
 from ccsim.metrics.kpis import metric_key
 from ccsim.metrics.stats import INTERVAL_METHOD, Estimate, estimate, unpaired_difference
-from ccsim.report import HEADLINE_KPIS, kpi_info
+from ccsim.report import HEADLINE_KPIS, format_interval, format_value, kpi_info
 from ccsim.report import figures as F
 from ccsim.report import page as P
+from ccsim.report import verdicts as V
 
 ALL_QUEUES = "All queues"
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -536,6 +537,10 @@ class ReportBuilder:
 
     def headline(self) -> P.Section:
         names = self._present(HEADLINE_KPIS) or self.kpi_names()[:12]
+        # Where the service and the burnout go: each queue's service level and each group's burnout.
+        breakdown = self._present([f"service_level_{metric_key(q)}" for q in self._queues()]
+                                  + [f"burnout_share_{metric_key(g)}" for g in self._groups()])
+        names = names + [n for n in breakdown if n not in names]
         replications = max((e.n for e in self.estimates[self.baseline.label].values()), default=0)
         method = ("paired replication by replication (common random numbers: every scenario saw the same "
                   "callers)" if self.paired else
@@ -544,7 +549,14 @@ class ReportBuilder:
                  f"confidence interval ({INTERVAL_METHOD}).")
         if self.variants:
             intro += f" Δ is the variant minus {self.baseline.label}, {method}."
-        blocks = [P.Block(html=P.kpi_table(self.kpi_rows(names), self.cards()))]
+        blocks = []
+        if self.variants:
+            blocks.append(P.Block(html=self._verdicts_html()))
+        worst = self._worst_groups_html()
+        if worst:
+            blocks.append(P.Block(html=worst))
+        table = P.difference_table if len(self.variants) > P.MANY_VARIANTS else P.kpi_table
+        blocks.append(P.Block(html=table(self.kpi_rows(names), self.cards())))
         if self.variants:
             blocks.append(P.Block(html=(
                 '<p class="legend-note">▲ / ▼: the 95 % interval of the difference excludes zero (the change is '
@@ -558,6 +570,41 @@ class ReportBuilder:
         if self.variants:
             blocks.append(self._difference_block(names[:9]))
         return P.Section("summary", "Headline", intro, blocks)
+
+    def verdicts(self) -> list[V.Verdict]:
+        """One verdict per variant, from its differences against the baseline."""
+        return [V.verdict(v.label, self.differences[v.label], self._currency()) for v in self.variants]
+
+    def _verdicts_html(self) -> str:
+        items = []
+        for item, found in zip(self.variants, self.verdicts()):
+            parts = [f'<span class="{kind}">{kind}:</span> ' + P.e("; ".join(c.text for c in changes))
+                     for kind, changes in (("better", found.improvements), ("worse", found.worsenings)) if changes]
+            text = " · ".join(parts) if parts else "no significant change"
+            items.append(f'<li>{P.swatch(item.colour)}'
+                         f"<b>{P.e(item.label)}</b>: {text}</li>")
+        method = "paired intervals (common random numbers)" if self.paired else "unpaired (Welch) intervals"
+        return (f'<div class="verdicts"><h3>Verdicts against {P.e(self.baseline.label)}</h3>'
+                f'<p class="legend-note">Only changes whose 95 % interval excludes zero ({method}); shares '
+                "in percentage points, with the interval in brackets.</p>"
+                f'<ul class="verdict-list">{"".join(items)}</ul></div>')
+
+    def _worst_groups_html(self) -> str:
+        groups = self._groups()
+        rows = []
+        for item in self.loaded:
+            worst = V.worst_group(self.estimates[item.label], groups)
+            if worst is None or len(groups) < 2:
+                continue
+            group, est = worst
+            info = kpi_info("burnout_share")
+            rows.append(f"<li><b>{P.e(item.label)}</b>: {P.e(group)}, "
+                        f"{P.e(format_value(est.mean, info))} % of duty time above the strain threshold "
+                        f"[{P.e(format_interval(est.ci_low, est.ci_high, info))}]</li>")
+        if not rows:
+            return ""
+        return ('<div class="verdicts"><h3>The group that burns out most</h3>'
+                f'<ul class="verdict-list">{"".join(rows)}</ul></div>')
 
     def _difference_block(self, names: Sequence[str]) -> P.Block:
         rows = []
