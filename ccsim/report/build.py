@@ -53,9 +53,16 @@ BURNOUT_KPIS = ["stress_mean", "stress_p90", "burnout_share", "exhaustion_mean",
 COST_COMPONENTS = ["cost_agents", "cost_trainers", "cost_hiring", "cost_telephony", "cost_lost_customers"]
 MONEY_KPIS = ["cost_total", "net_cost", "revenue", "cost_lost_customers", "customers_lost", "cost_training",
               "billed_minutes"]
+# Why a call happened, in words (ccsim.metrics.tables names them "fresh" or "after_<outcome of the attempt before>").
 TRIGGER_LABELS = {"fresh": "new problem", "after_abandoned": "again after hanging up in the queue",
                   "after_ivr_abandoned": "again after hanging up in the menu",
-                  "after_unresolved": "again: not resolved", "after_lost": "again after a lost call"}
+                  "after_unresolved": "again: not resolved", "after_lost": "again after a lost call",
+                  "after_cut_off": "again after being cut at the time limit",
+                  "after_hung_up": "again after the agent hung up", "after_blocked": "again after a busy signal",
+                  "after_deterred": "again after being put off by the price",
+                  "after_transfer_cap": "again after too many transfers",
+                  "after_callback_lost": "again after a callback that did not reach them",
+                  "after_resolved": "again after a resolved call", "after_self_served": "again after the menu"}
 
 
 class ReportError(ValueError):
@@ -385,8 +392,8 @@ def document_changes(baseline: dict[str, Any], variant: dict[str, Any]) -> list[
         if ".".join(path) in _IGNORED_PATHS:
             continue
         before, after = old.get(path, _MISSING), new.get(path, _MISSING)
-        if before == after:
-            continue
+        if before == after or (before in (None, _MISSING) and after in (None, _MISSING)):
+            continue  # the same, or unset on both sides
         # An empty block on one side and its filled-in keys on the other: the keys say it all.
         empty_here = before in ({}, []) and after is _MISSING and any(p[: len(path)] == path for p in new)
         empty_there = after in ({}, []) and before is _MISSING and any(p[: len(path)] == path for p in old)
