@@ -573,7 +573,7 @@ class ReportBuilder:
                 'interval includes zero. Shares are in per cent, their differences in percentage points (pp).</p>')))
         all_names = self.kpi_names()
         blocks.append(P.Block(html=P.details(f"All {len(all_names)} measures",
-                                             P.kpi_table(self.kpi_rows(all_names), self.cards()))))
+                                             table(self.kpi_rows(all_names), self.cards()))))
         if self.variants:
             blocks.append(self._difference_block(names[:9]))
         return P.Section("summary", "Headline", intro, blocks)

@@ -268,7 +268,8 @@ td.muted { color: var(--muted); }
 .verdict-list .better { color: var(--better); font-weight: 600; }
 .verdict-list .worse { color: var(--worse); font-weight: 600; }
 table.kpis.pivot { table-layout: fixed; width: 100%; font-size: 12px; }
-table.kpis.pivot th.kpi { width: 200px; white-space: normal; }
+table.kpis.pivot th.kpi { width: 170px; white-space: normal; }
+table.kpis.pivot td { white-space: normal; overflow-wrap: anywhere; }
 table.kpis.pivot th.variant { white-space: normal; word-break: break-word; font-size: 11px; vertical-align: bottom; }
 table.kpis.pivot td, table.kpis.pivot th { padding: 3px 4px; }
 table.kpis.pivot .ci { font-size: 10px; }
