@@ -92,7 +92,8 @@ def judged_names(available: Sequence[str]) -> list[str]:
 
 def verdict(variant: str, differences: Mapping[str, Estimate], currency: str = "") -> Verdict:
     """The verdict of one variant from its paired differences against the baseline."""
-    improvements, worsenings = [], []
+    improvements: list[Change] = []
+    worsenings: list[Change] = []
     for name in judged_names(list(differences)):
         difference = differences[name]
         info = kpi_info(name)
@@ -106,8 +107,11 @@ def verdict(variant: str, differences: Mapping[str, Estimate], currency: str = "
 
 def worst_group(estimates: Mapping[str, Estimate], groups: Sequence[str]) -> tuple[str, Estimate] | None:
     """The agent group with the highest burnout share (duty time above the strain threshold), if measured."""
-    measured = [(g, estimates.get(f"burnout_share_{metric_key(g)}")) for g in groups]
-    measured = [(g, e) for g, e in measured if e is not None and e.mean is not None]
+    measured: list[tuple[str, Estimate]] = []
+    for group in groups:
+        found = estimates.get(f"burnout_share_{metric_key(group)}")
+        if found is not None and found.mean is not None:
+            measured.append((group, found))
     if not measured:
         return None
     return max(measured, key=lambda pair: pair[1].mean or 0.0)
