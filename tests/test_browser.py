@@ -2,7 +2,8 @@
 
 Uses Debian's chromium through Playwright. Without /usr/bin/chromium the test is skipped, unless
 CCSIM_REQUIRE_BROWSER=1 asks for it to fail instead (for CI machines that must run it). A
-full-page screenshot is saved to test-artifacts/report.png for a human to look at.
+full-page screenshot is saved to test-artifacts/ for a human to look at: report.png for three
+scenarios, compare-eleven.png for a baseline and ten variants at 1400 pixels wide.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from ccsim.report.build import write_report
 from tests.conftest import ROOT
-from tests.test_report import add_future_measures, run_comparison
+from tests.test_report import run_comparison
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -22,6 +23,10 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A name plotly would read as markup if it were not escaped; it must show literally.
 ODD_NAME = "rota <b>B</b> & co"
+# Ten variants with names as long as the shipped policies' (the baseline comes first).
+ELEVEN = ("baseline", "call-time limit of 20 minutes", "callback offer", "combined (hang-up, training, warm)",
+          "team for difficult callers", "permission to hang up", "voice menu redesign", "paid line for everyone",
+          "paid beyond 100 free minutes", "extra first-line training", ODD_NAME)
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +45,55 @@ def _need_browser():
     return sync_playwright
 
 
+PLOTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+    const svg = plot.querySelector('.main-svg');
+    const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    const marks = plot.querySelectorAll(
+        '.main-svg .trace, .main-svg .point, .main-svg path.js-line, .main-svg .annotation-text');
+    const title = plot.querySelector('.gtitle');
+    return {id: plot.id, width: box.width, height: box.height, marks: marks.length,
+            title: title ? title.textContent : ''};
+})"""
+OVERFLOW_JS = """() => ({page: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    wide: [...document.querySelectorAll('.table-wrap, figure, .verdicts')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1)
+        .map(el => (el.closest('section') || {id: '?'}).id + ': ' + el.scrollWidth + ' > ' + el.clientWidth)})"""
+DRAWN_JS = ("() => { const plots = document.querySelectorAll('.js-plotly-plot');"
+            " return plots.length > 0 && [...plots].every(p => p.querySelector('.main-svg')); }")
+
+
+def test_eleven_scenarios_fit_1400_pixels(tmp_path):
+    """The headline, verdicts and money of a baseline and ten variants fit the width; every chart draws."""
+    sync_playwright = _need_browser()
+    out = run_comparison(tmp_path / "cmp", names=ELEVEN, days=1)
+    report = write_report(out)
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(report.as_uri(), wait_until="load")
+            page.wait_for_function(DRAWN_JS, timeout=60_000)
+            plots = page.evaluate(PLOTS_JS)
+            overflow = page.evaluate(OVERFLOW_JS)
+            verdicts = page.locator(".verdict-list li").count()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "compare-eleven.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not errors, f"page errors: {errors}"
+    assert overflow["page"] <= overflow["viewport"], overflow
+    assert overflow["wide"] == [], overflow
+    assert verdicts >= len(ELEVEN) - 1
+    for plot in plots:
+        assert plot["width"] > 200 and plot["height"] > 150, plot
+        assert plot["marks"] > 0, f"empty chart: {plot}"
+
+
 def test_report_renders_offline_in_chromium(tmp_path):
     sync_playwright = _need_browser()
     out = run_comparison(tmp_path / "cmp", names=("baseline", "more first line", ODD_NAME), days=2)
-    for folder in (p for p in out.iterdir() if p.is_dir()):
-        add_future_measures(folder)
     report = write_report(out)
 
     requests: list[str] = []
@@ -66,23 +115,9 @@ def test_report_renders_offline_in_chromium(tmp_path):
 
             page.route("**/*", route)
             page.goto(report.as_uri(), wait_until="load")
-            page.wait_for_function(
-                "() => { const plots = document.querySelectorAll('.js-plotly-plot');"
-                " return plots.length > 0 && [...plots].every(p => p.querySelector('.main-svg')); }",
-                timeout=30_000,
-            )
+            page.wait_for_function(DRAWN_JS, timeout=30_000)
             figures = page.locator("figure").count()
-            plots = page.evaluate(
-                """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
-                    const svg = plot.querySelector('.main-svg');
-                    const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-                    const marks = plot.querySelectorAll(
-                        '.main-svg .trace, .main-svg .point, .main-svg path.js-line, .main-svg .annotation-text');
-                    const title = plot.querySelector('.gtitle');
-                    return {id: plot.id, width: box.width, height: box.height, marks: marks.length,
-                            title: title ? title.textContent : ''};
-                })"""
-            )
+            plots = page.evaluate(PLOTS_JS)
             legend_texts = page.evaluate(
                 "() => [...document.querySelectorAll('.legendtext')].map(t => t.textContent)")
             ARTIFACTS.mkdir(exist_ok=True)
@@ -92,7 +127,7 @@ def test_report_renders_offline_in_chromium(tmp_path):
 
     assert not requests, f"the report tried to load: {requests}"
     assert not errors, f"console errors: {errors}"
-    assert len(plots) == figures >= 15
+    assert len(plots) == figures >= 12
     for plot in plots:
         assert plot["width"] > 200 and plot["height"] > 150, plot
         assert plot["marks"] > 0, f"empty chart: {plot}"

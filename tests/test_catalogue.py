@@ -82,3 +82,18 @@ def test_docs_list_exactly_the_catalogue():
     declared = {(name, per) for name, info in CATALOGUE.items() for per in info.per}
     assert sorted(patterns - declared) == [], "the docs name breakdowns the catalogue does not declare"
     assert sorted(declared - patterns) == [], "catalogued breakdowns missing from docs/scenario-format.md"
+
+
+def test_intervals_stay_within_the_possible_range():
+    from ccsim.metrics.stats import estimate, summarise
+
+    rare = [0.0, 0.01, 0.0, 0.05, 0.002]
+    plain, bounded = estimate(rare), estimate(rare, bounds=(0.0, 1.0))
+    assert plain.ci_low < 0 <= bounded.ci_low < bounded.mean < bounded.ci_high <= 1
+    near_one = summarise([{"service_level": v} for v in (0.99, 1.0, 0.97, 1.0)])["service_level"]
+    assert near_one.ci_high <= 1.0
+    central = [0.50, 0.52, 0.48, 0.51]
+    assert abs(estimate(central, bounds=(0.0, 1.0)).ci_low - estimate(central).ci_low) < 1e-3
+    waits = summarise([{"asa_s": v} for v in (3.0, 1.0, 8.0, 0.5)])["asa_s"]
+    assert waits.ci_low > 0
+    assert summarise([{"net_cost": v} for v in (-5.0, 3.0, 1.0)])["net_cost"].ci_low < -5.0

@@ -32,7 +32,7 @@ import yaml
 
 from ccsim.config.scenario import Scenario
 from ccsim.experiments.runner import ReplicationResult
-from ccsim.metrics.stats import Estimate, summarise
+from ccsim.metrics.stats import INTERVAL_METHOD, Estimate, summarise
 from ccsim.metrics.tables import RunTables
 
 TABLE_NAMES = tuple(f.name for f in fields(RunTables))
@@ -121,6 +121,7 @@ def summary_document(scenario: Scenario, estimates: dict[str, Estimate]) -> dict
         "scenario": scenario.name,
         "seed": scenario.seed,
         "replications": max((e.n for e in estimates.values()), default=0),
+        "interval_method": INTERVAL_METHOD,
         "metrics": {name: e.to_dict() for name, e in estimates.items()},
     }
 

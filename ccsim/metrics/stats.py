@@ -5,6 +5,13 @@ s / sqrt(R) and a Student-t interval with R - 1 degrees of freedom. Under common
 numbers a variant and its baseline share replication seeds, so their per-replication
 differences are the right sample for an interval on the difference (a paired t-interval);
 positive correlation between the two makes it narrower than an unpaired one.
+
+A measure with a bounded range (a share in [0, 1], a wait of at least 0 s) gets its interval on
+a scale where the range is unbounded, transformed back (the delta method): logit for a range with
+two ends, log of the distance from the end for a range with one. The interval then stays inside
+what the measure can take, is asymmetric near a bound, and agrees with the t-interval when the
+mean is far from both ends. Differences are unbounded and keep the plain t-interval. The bounds
+come from the catalogue (:mod:`ccsim.metrics.catalogue`).
 """
 
 from __future__ import annotations
@@ -15,7 +22,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
+from ccsim.metrics.catalogue import kpi_info
+
 CONFIDENCE = 0.95
+INTERVAL_METHOD = ("Student-t over replications; for bounded measures on the logit (two bounds) or log "
+                   "(one bound) scale by the delta method, so intervals stay within the possible range")
+"""How intervals are computed, in words (for reports and summary files)."""
+
+Bounds = tuple[float | None, float | None]
 
 
 @dataclass(frozen=True)
@@ -40,8 +54,35 @@ def _clean(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def estimate(values: list[float] | np.ndarray, confidence: float = CONFIDENCE) -> Estimate:
-    """Mean, SE and t-interval of independent replication values (NaN values are skipped)."""
+def _bounded_interval(mean: float, se: float, t: float, bounds: Bounds) -> tuple[float, float]:
+    """A t-interval computed on the scale where ``bounds`` are at infinity, and transformed back."""
+    low, high = bounds
+    if low is not None and high is not None:
+        width = high - low
+        p = (mean - low) / width
+        if p <= 0.0 or p >= 1.0:
+            return mean, mean  # every replication at the bound: nothing varies
+        centre, spread = math.log(p / (1.0 - p)), t * se / (width * p * (1.0 - p))
+        return (low + width / (1.0 + math.exp(-(centre - spread))),
+                low + width / (1.0 + math.exp(-(centre + spread))))
+    if low is not None or high is not None:
+        end = low if low is not None else high
+        assert end is not None
+        distance = abs(mean - end)
+        if distance <= 0.0:
+            return mean, mean
+        factor = math.exp(t * se / distance)
+        near, far = end + (mean - end) / factor, end + (mean - end) * factor
+        return (near, far) if low is not None else (far, near)
+    return mean - t * se, mean + t * se
+
+
+def estimate(values: list[float] | np.ndarray, confidence: float = CONFIDENCE,
+             bounds: Bounds = (None, None)) -> Estimate:
+    """Mean, SE and interval of independent replication values (NaN values are skipped).
+
+    With ``bounds`` (the range the values can take) the interval stays inside them (see above).
+    """
     array = np.asarray(values, dtype=float)
     array = array[np.isfinite(array)]
     n = len(array)
@@ -51,8 +92,9 @@ def estimate(values: list[float] | np.ndarray, confidence: float = CONFIDENCE) -
     if n == 1:
         return Estimate(mean, None, None, None, 1)
     se = float(array.std(ddof=1) / math.sqrt(n))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * se
-    return Estimate(mean, se, _clean(mean - half), _clean(mean + half), n)
+    t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1))
+    low, high = _bounded_interval(mean, se, t, bounds)
+    return Estimate(mean, se, _clean(low), _clean(high), n)
 
 
 def paired_difference(variant: list[float] | np.ndarray, baseline: list[float] | np.ndarray,
@@ -85,8 +127,9 @@ def unpaired_difference(variant: list[float] | np.ndarray, baseline: list[float]
 
 
 def summarise(per_replication: list[dict[str, float]], confidence: float = CONFIDENCE) -> dict[str, Estimate]:
-    """Estimate every KPI found in any replication."""
+    """Estimate every KPI found in any replication, each within its catalogued range."""
     names: list[str] = []
     for row in per_replication:
         names.extend(k for k in row if k not in names)
-    return {name: estimate([row.get(name, math.nan) for row in per_replication], confidence) for name in names}
+    return {name: estimate([row.get(name, math.nan) for row in per_replication], confidence,
+                           kpi_info(name).bounds) for name in names}

@@ -30,10 +30,11 @@ import yaml
 from ccsim.experiments.compare import COMPARISON_FILE, REPORT_FILE, paired_differences, unique_labels
 from ccsim.experiments.results import SavedRun, atomic_write, read_results
 from ccsim.metrics.kpis import metric_key
-from ccsim.metrics.stats import Estimate, estimate, unpaired_difference
-from ccsim.report import HEADLINE_KPIS, kpi_info
+from ccsim.metrics.stats import INTERVAL_METHOD, Estimate, estimate, unpaired_difference
+from ccsim.report import HEADLINE_KPIS, format_interval, format_value, kpi_info
 from ccsim.report import figures as F
 from ccsim.report import page as P
+from ccsim.report import verdicts as V
 
 ALL_QUEUES = "All queues"
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -47,11 +48,21 @@ CALLER_KPIS = ["fcr", "attempts_per_resolution", "transfers_per_call", "redial_s
                "lost_share"]
 BURNOUT_KPIS = ["stress_mean", "stress_p90", "burnout_share", "exhaustion_mean", "sick_days", "absence_rate",
                 "leavers", "attrition_annualised", "hires"]
-COST_COMPONENTS = ["cost_agents", "cost_training", "cost_hiring", "cost_telephony"]
-MONEY_KPIS = ["cost_total", "revenue", "callers_lost"]
+# The parts that add up to cost_total (ccsim.metrics.kpis.money_kpis); cost_training is a view across
+# cost_agents and cost_trainers, shown on its own rather than stacked.
+COST_COMPONENTS = ["cost_agents", "cost_trainers", "cost_hiring", "cost_telephony", "cost_lost_customers"]
+MONEY_KPIS = ["cost_total", "net_cost", "revenue", "cost_lost_customers", "customers_lost", "cost_training",
+              "billed_minutes"]
+# Why a call happened, in words (ccsim.metrics.tables names them "fresh" or "after_<outcome of the attempt before>").
 TRIGGER_LABELS = {"fresh": "new problem", "after_abandoned": "again after hanging up in the queue",
                   "after_ivr_abandoned": "again after hanging up in the menu",
-                  "after_unresolved": "again: not resolved", "after_lost": "again after a lost call"}
+                  "after_unresolved": "again: not resolved", "after_lost": "again after a lost call",
+                  "after_cut_off": "again after being cut at the time limit",
+                  "after_hung_up": "again after the agent hung up", "after_blocked": "again after a busy signal",
+                  "after_deterred": "again after being put off by the price",
+                  "after_transfer_cap": "again after too many transfers",
+                  "after_callback_lost": "again after a callback that did not reach them",
+                  "after_resolved": "again after a resolved call", "after_self_served": "again after the menu"}
 
 
 class ReportError(ValueError):
@@ -381,8 +392,8 @@ def document_changes(baseline: dict[str, Any], variant: dict[str, Any]) -> list[
         if ".".join(path) in _IGNORED_PATHS:
             continue
         before, after = old.get(path, _MISSING), new.get(path, _MISSING)
-        if before == after:
-            continue
+        if before == after or (before in (None, _MISSING) and after in (None, _MISSING)):
+            continue  # the same, or unset on both sides
         # An empty block on one side and its filled-in keys on the other: the keys say it all.
         empty_here = before in ({}, []) and after is _MISSING and any(p[: len(path)] == path for p in new)
         empty_there = after in ({}, []) and before is _MISSING and any(p[: len(path)] == path for p in old)
@@ -427,10 +438,11 @@ def measure_of(name: str) -> F.Measure:
                      digits=0 if info.kind == "money" else 2, lower=info.bounds[0])
 
 
-def difference_measure(name: str) -> F.Measure:
-    """The axis of a KPI's difference: shares in percentage points, no lower bound."""
+def difference_measure(name: str, currency: str = "") -> F.Measure:
+    """The axis of a KPI's difference: shares in percentage points, money in ``currency``, no lower bound."""
     info = kpi_info(name)
-    return F.Measure(info.label, info.difference_unit, digits=0 if info.kind == "money" else 2, lower=None)
+    unit = currency if info.kind == "money" and currency else info.difference_unit
+    return F.Measure(info.label, unit, digits=0 if info.kind == "money" else 2, lower=None)
 
 
 def _by_clock(frame: pd.DataFrame) -> pd.DataFrame:
@@ -532,15 +544,26 @@ class ReportBuilder:
 
     def headline(self) -> P.Section:
         names = self._present(HEADLINE_KPIS) or self.kpi_names()[:12]
+        # Where the service and the burnout go: each queue's service level and each group's burnout.
+        breakdown = self._present([f"service_level_{metric_key(q)}" for q in self._queues()]
+                                  + [f"burnout_share_{metric_key(g)}" for g in self._groups()])
+        names = names + [n for n in breakdown if n not in names]
         replications = max((e.n for e in self.estimates[self.baseline.label].values()), default=0)
         method = ("paired replication by replication (common random numbers: every scenario saw the same "
                   "callers)" if self.paired else
                   "unpaired (Welch), because the scenarios were not run with the same seed")
         intro = (f"Means over {replications} replication(s); the grey line under each value is its 95 % "
-                 "confidence interval (cut at the possible range, e.g. 0 %).")
+                 f"confidence interval ({INTERVAL_METHOD}).")
         if self.variants:
             intro += f" Δ is the variant minus {self.baseline.label}, {method}."
-        blocks = [P.Block(html=P.kpi_table(self.kpi_rows(names), self.cards()))]
+        blocks = []
+        if self.variants:
+            blocks.append(P.Block(html=self._verdicts_html()))
+        worst = self._worst_groups_html()
+        if worst:
+            blocks.append(P.Block(html=worst))
+        table = P.difference_table if len(self.variants) > P.MANY_VARIANTS else P.kpi_table
+        blocks.append(P.Block(html=table(self.kpi_rows(names), self.cards())))
         if self.variants:
             blocks.append(P.Block(html=(
                 '<p class="legend-note">▲ / ▼: the 95 % interval of the difference excludes zero (the change is '
@@ -550,10 +573,45 @@ class ReportBuilder:
                 'interval includes zero. Shares are in per cent, their differences in percentage points (pp).</p>')))
         all_names = self.kpi_names()
         blocks.append(P.Block(html=P.details(f"All {len(all_names)} measures",
-                                             P.kpi_table(self.kpi_rows(all_names), self.cards()))))
+                                             table(self.kpi_rows(all_names), self.cards()))))
         if self.variants:
             blocks.append(self._difference_block(names[:9]))
         return P.Section("summary", "Headline", intro, blocks)
+
+    def verdicts(self) -> list[V.Verdict]:
+        """One verdict per variant, from its differences against the baseline."""
+        return [V.verdict(v.label, self.differences[v.label], self._currency()) for v in self.variants]
+
+    def _verdicts_html(self) -> str:
+        items = []
+        for item, found in zip(self.variants, self.verdicts()):
+            parts = [f'<span class="{kind}">{kind}:</span> ' + P.e("; ".join(c.text for c in changes))
+                     for kind, changes in (("better", found.improvements), ("worse", found.worsenings)) if changes]
+            text = " · ".join(parts) if parts else "no significant change"
+            items.append(f'<li>{P.swatch(item.colour)}'
+                         f"<b>{P.e(item.label)}</b>: {text}</li>")
+        method = "paired intervals (common random numbers)" if self.paired else "unpaired (Welch) intervals"
+        return (f'<div class="verdicts"><h3>Verdicts against {P.e(self.baseline.label)}</h3>'
+                f'<p class="legend-note">Only changes whose 95 % interval excludes zero ({method}); shares '
+                "in percentage points, with the interval in brackets.</p>"
+                f'<ul class="verdict-list">{"".join(items)}</ul></div>')
+
+    def _worst_groups_html(self) -> str:
+        groups = self._groups()
+        rows = []
+        for item in self.loaded:
+            worst = V.worst_group(self.estimates[item.label], groups)
+            if worst is None or len(groups) < 2:
+                continue
+            group, est = worst
+            info = kpi_info("burnout_share")
+            rows.append(f"<li><b>{P.e(item.label)}</b>: {P.e(group)}, "
+                        f"{P.e(format_value(est.mean, info))} % of duty time above the strain threshold "
+                        f"[{P.e(format_interval(est.ci_low, est.ci_high, info))}]</li>")
+        if not rows:
+            return ""
+        return ('<div class="verdicts"><h3>The group that burns out most</h3>'
+                f'<ul class="verdict-list">{"".join(rows)}</ul></div>')
 
     def _difference_block(self, names: Sequence[str]) -> P.Block:
         rows = []
@@ -568,7 +626,7 @@ class ReportBuilder:
                              "ci_high": diff.ci_high * scale if diff.ci_high is not None else np.nan,
                              "excludes_zero": diff.excludes_zero})
         frame = pd.DataFrame(rows, columns=["variant", "kpi", "mean", "ci_low", "ci_high", "excludes_zero"])
-        measures = {name: difference_measure(name) for name in names if name in set(frame["kpi"])}
+        measures = {name: difference_measure(name, self._currency()) for name in names if name in set(frame["kpi"])}
         fig = F.difference_panels(frame, title=f"Change against {F.text(self.baseline.label)}, with 95 % intervals",
                                   colours=self.colours, measures=measures)
         return P.Block(figure=fig, caption="Filled marker: the interval excludes zero; open marker: it includes "
@@ -826,37 +884,23 @@ class ReportBuilder:
         return pd.DataFrame(columns) if columns else None
 
     def _cost_components(self, item: Loaded) -> dict[str, float] | None:
-        """Parts that add up to ``cost_total`` (None when they do not: then only the total is shown).
-
-        Training is paid agent time, so a ``cost_agents`` that already includes it is split into
-        time on the phones and training rather than counting training twice.
-        """
+        """Means of the parts that add up to ``cost_total`` (None when the results carry none)."""
         estimates = self.estimates[item.label]
         parts = {k: estimates[k].mean for k in COST_COMPONENTS if k in estimates and estimates[k].mean is not None}
-        total = estimates.get("cost_total")
-        if total is None or total.mean is None or not parts:
-            return parts or None
-        tolerance = 1e-6 * max(1.0, abs(total.mean))
-        if abs(sum(parts.values()) - total.mean) <= tolerance:
-            return parts
-        training = parts.get("cost_training", 0.0)
-        if "cost_agents" in parts and abs(sum(parts.values()) - training - total.mean) <= tolerance:
-            parts["cost_agents"] -= training
-            return parts
-        return None
+        return parts or None
 
     def money(self) -> P.Section:
         blocks: list[P.Block] = []
         unit = self._currency()
         totals, total_label = self._cost_estimates()
-        labels = {"cost_agents": "agents", "cost_training": "training", "cost_hiring": "hiring",
-                  "cost_telephony": "telephony"}
+        labels = {name: kpi_info(name).label.replace("Cost of ", "") for name in COST_COMPONENTS}
         rows = []
         if self._present(["cost_total"]):
             for item in self.loaded:
                 for name, value in (self._cost_components(item) or {}).items():
                     rows.append({"scenario": item.label, "component": labels[name], "mean": value})
-            caption = "Stacked: what the cost is made of (means); diamond: the total with its 95 % interval."
+            caption = ("Stacked: what the cost is made of (means), customers lost included at their configured "
+                       "value; diamond: the total with its 95 % interval.")
         else:
             for item in self.loaded:
                 per_group = self._staff_cost(item)
@@ -876,12 +920,16 @@ class ReportBuilder:
                 components = total_frame[["scenario", "mean"]].assign(component=total_label.lower())
             if components["component"].nunique() == 1:
                 caption = caption.replace("Stacked: what the cost is made of (means)", "Bars: the mean cost")
-            blocks.append(P.Block(figure=F.cost_bars(components, total_frame, title=f"{total_label} per scenario",
+            blocks.append(P.Block(figure=F.cost_bars(components, total_frame,
+                                                     title=f"{total_label} per scenario ({unit})" if unit
+                                                     else f"{total_label} per scenario",
                                                      colours=self.colours, unit=unit), caption=caption, wide=False))
         others = [k for k in MONEY_KPIS if k != "cost_total"]
-        kpis = self.measures(others)
+        kpis = {name: self._money_measure(name, unit) for name in self.measures(others)
+                if self._nonzero(name)}
         if kpis:
-            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)), title="Revenue and lost callers",
+            blocks.append(P.Block(figure=F.kpi_bars(self.kpi_frame(list(kpis)),
+                                                    title="Revenue, customers lost and training",
                                                     colours=self.colours, measures=kpis, columns=2), wide=False))
         if self.variants and totals:
             blocks.append(self._cost_difference_block())
@@ -890,10 +938,20 @@ class ReportBuilder:
         return P.Section("money", "Money", "Over the whole simulated horizon" + (f", in {unit}." if unit else "."),
                          blocks)
 
+    @staticmethod
+    def _money_measure(name: str, unit: str) -> F.Measure:
+        measure = measure_of(name)
+        if kpi_info(name).kind == "money" and unit:
+            return F.Measure(measure.label, unit, share=False, digits=0, lower=measure.lower)
+        return measure
+
+    def _nonzero(self, name: str) -> bool:
+        return any(abs(self.estimates[i.label][name].mean or 0.0) > 0 for i in self.loaded
+                   if name in self.estimates[i.label])
+
     def _cost_difference_block(self) -> P.Block:
         def nonzero(names: Sequence[str]) -> list[str]:
-            return [n for n in self._present(names) if any(
-                abs(self.estimates[i.label][n].mean or 0.0) > 0 for i in self.loaded if n in self.estimates[i.label])]
+            return [n for n in self._present(names) if self._nonzero(n)]
 
         components = nonzero(COST_COMPONENTS)
         # A single component is the total again; only a split into two or more adds anything.
@@ -901,7 +959,8 @@ class ReportBuilder:
         if not names:
             return P.Block(note="No cost differences to show.")
         block = self._difference_block(names)
-        block.figure.update_layout(title_text=f"<b>Cost against {F.text(self.baseline.label)}, with 95 % "
+        unit = f" ({F.text(self._currency())})" if self._currency() else ""
+        block.figure.update_layout(title_text=f"<b>Cost against {F.text(self.baseline.label)}{unit}, with 95 % "
                                               "intervals</b>")
         block.caption = "Filled marker: the interval excludes zero; open marker: it includes zero (no clear change)."
         block.wide = False

@@ -20,12 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import plotly.colors as plotly_colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 BASELINE_COLOUR = "#3d3d3d"
 # Okabe-Ito: distinguishable with the common forms of colour blindness, and in print.
-VARIANT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D31", "#7F3C8D"]
+# Okabe-Ito's colour-blind-safe colours, then the darker ones of Paul Tol's "safe" scheme (as plotly ships
+# it) that none of them resembles: thirteen distinct colours, so twelve variants never share one.
+VARIANT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D31", "#7F3C8D",
+                   *(plotly_colors.qualitative.Safe[i] for i in (3, 4, 8, 7, 9))]
 COMPONENT_COLOURS = ["#4C72B0", "#DD8452", "#55A868", "#8172B3", "#937860", "#8C8C8C"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 GRID = "#e9e9e9"

@@ -147,6 +147,36 @@ def kpi_table(rows: Sequence[KpiRow], scenarios: Sequence[ScenarioCard], caption
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
+MANY_VARIANTS = 3
+"""Above this many variants the headline shows differences only, one narrow column per variant."""
+
+
+def difference_table(rows: Sequence[KpiRow], scenarios: Sequence[ScenarioCard]) -> str:
+    """The headline for many variants: measure (with unit), the baseline's value [CI], then each variant's
+    difference [CI] against it; the variant's own value is in the cell's tooltip."""
+    head = ['<th scope="col" class="kpi">Measure</th>',
+            f'<th scope="col" class="num">{swatch(scenarios[0].colour)}{e(scenarios[0].label)}</th>']
+    head += [f'<th scope="col" class="num diff variant">{swatch(card.colour)}{e(card.label)}</th>'
+             for card in scenarios[1:]]
+    body = []
+    for row in rows:
+        unit = f" ({e(row.info.unit)})" if row.info.unit else ""
+        cells = [f'<th scope="row" class="kpi" title="{e(row.info.name)}">{e(row.info.label)}{unit}</th>',
+                 _value_cell(row.values[0] if row.values else None, row.info)]
+        for index, diff in enumerate(row.differences):
+            value = row.values[index + 1] if index + 1 < len(row.values) else None
+            cell = _difference_cell(diff, row.info)
+            if value is not None and value.mean is not None:
+                shown = f"{scenarios[index + 1].label}: {format_value(value.mean, row.info)} {row.info.unit}".strip()
+                cell = cell.replace('title="', f'title="{e(shown)}; ', 1)
+            cells.append(cell)
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="table-wrap"><table class="kpis pivot"><thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>'
+            '<p class="legend-note">Columns after the baseline: each variant minus the baseline (Δ), with its '
+            "95 % interval; hover a cell for the variant's own value.</p>")
+
+
 def changes_table(changes: Sequence[Change], baseline: str, variant: str) -> str:
     """The settings a variant changes, as dotted paths with the baseline's and the variant's value."""
     if not changes:
@@ -233,6 +263,16 @@ td.diff.worse .v { color: var(--worse); }
 td.diff.changed .v { color: var(--changed); }
 td.diff.ns .v { color: var(--muted); font-weight: 500; }
 td.muted { color: var(--muted); }
+.verdicts h3 { font-size: 15px; margin: 10px 0 4px; }
+.verdict-list { margin: 4px 0 12px; padding-left: 18px; font-size: 14px; line-height: 1.5; }
+.verdict-list .better { color: var(--better); font-weight: 600; }
+.verdict-list .worse { color: var(--worse); font-weight: 600; }
+table.kpis.pivot { table-layout: fixed; width: 100%; font-size: 12px; }
+table.kpis.pivot th.kpi { width: 170px; white-space: normal; }
+table.kpis.pivot td { white-space: normal; overflow-wrap: anywhere; }
+table.kpis.pivot th.variant { white-space: normal; word-break: break-word; font-size: 11px; vertical-align: bottom; }
+table.kpis.pivot td, table.kpis.pivot th { padding: 3px 4px; }
+table.kpis.pivot .ci { font-size: 10px; }
 .legend-note { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
 .legend-note .better { color: var(--better); font-weight: 600; }
 .legend-note .worse { color: var(--worse); font-weight: 600; }
