@@ -153,3 +153,18 @@ def test_transfers_are_bounded_by_the_keyed_legs():
     assert two_tier(transfers={"max_transfers": 15}).transfers.max_transfers == 15
     with pytest.raises(ScenarioError, match="max_transfers"):
         two_tier(transfers={"max_transfers": 16})
+
+
+def test_report_shows_the_warnings_at_the_top(tmp_path):
+    from typer.testing import CliRunner
+
+    from ccsim.cli import app
+
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["run", str(CONFIGS / "policies" / "training.yaml"), "--out", str(out),
+                                      "-r", "1", "--set", "horizon.days=1", "--set", "horizon.warmup_days=0",
+                                      "--set", "customer_base.size=20000", "--set", "arrivals.daily_volume=300"])
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text()
+    assert "Training ramps up over 4 weeks" in page
+    assert "Sickness and attrition are simulated" in page

@@ -987,10 +987,30 @@ class ReportBuilder:
         return int(len(item.run.replications))
 
     def warnings(self) -> list[tuple[str, str]]:
+        notes = self.scenario_warnings()
         paid = [item.label for item in self.loaded if paid_line_enabled(item.doc)]
-        if not paid:
-            return []
-        return [("Legal note: premium-rate line for existing customers", LEGAL_NOTE.format(names=", ".join(paid)))]
+        if paid:
+            notes.append(("Legal note: premium-rate line for existing customers",
+                          LEGAL_NOTE.format(names=", ".join(paid))))
+        return notes
+
+    def scenario_warnings(self) -> list[tuple[str, str]]:
+        """What the runs cannot answer (a horizon shorter than a time constant, an unstable queue),
+        the same sentences the terminal printed, once each with the scenarios they concern."""
+        from ccsim.config.load import ScenarioError, scenario_from_dict
+        from ccsim.experiments.advice import scenario_warnings
+
+        by_text: dict[str, list[str]] = {}
+        for item in self.loaded:
+            try:
+                scenario = scenario_from_dict(item.doc)
+            except ScenarioError:
+                continue  # a folder from an older version: its scenario no longer validates
+            for line in scenario_warnings(scenario):
+                by_text.setdefault(line, []).append(item.label)
+        every = len(self.loaded) > 1
+        return [("Warning: " + ("every scenario" if every and len(names) == len(self.loaded) else ", ".join(names)),
+                 line[0].upper() + line[1:] + ".") for line, names in by_text.items()]
 
     def footer(self) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []
