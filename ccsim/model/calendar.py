@@ -6,6 +6,7 @@ slot ``s`` covers ``[s * interval, (s + 1) * interval)``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ class Calendar:
     slots_per_day: int
     open_mask: np.ndarray  # bool, one per slot: the centre takes calls in this slot
     weekday: np.ndarray  # int, one per day (0 = Monday)
+    start_date: dt.date | None = None  # calendar date of day 0 (for dated series)
 
     @classmethod
     def from_horizon(cls, horizon: Horizon) -> Calendar:
@@ -37,7 +39,7 @@ class Calendar:
             last = int(span[1] // horizon.interval)
             mask[day * slots_per_day + first: day * slots_per_day + last] = True
         weekdays = np.array([horizon.weekday(d) for d in range(horizon.days)], dtype=int)
-        return cls(horizon.days, float(horizon.interval), slots_per_day, mask, weekdays)
+        return cls(horizon.days, float(horizon.interval), slots_per_day, mask, weekdays, horizon.start_date)
 
     @property
     def n_slots(self) -> int:
@@ -46,6 +48,10 @@ class Calendar:
     @property
     def length(self) -> float:
         return self.days * units.DAY
+
+    def date(self, day: int) -> dt.date | None:
+        """Calendar date of day ``day`` of the run (None when the calendar has no start date)."""
+        return None if self.start_date is None else self.start_date + dt.timedelta(days=day)
 
     def day_slots(self, day: int) -> slice:
         return slice(day * self.slots_per_day, (day + 1) * self.slots_per_day)
