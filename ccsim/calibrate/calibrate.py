@@ -38,7 +38,7 @@ def calibrate(log: LogTable, interval: float, gap: float = DEFAULT_GAP) -> tuple
             continue
         busy = part.groupby("slot").size()
         slots = busy[busy >= max(1, n_dates / 2)].index
-        hours[day] = f"{_clock(slots.min() * interval)}-{_clock((slots.max() + 1) * interval)}"
+        hours[day] = f"{_clock(slots.min() * interval)}-{_clock(min((slots.max() + 1) * interval, 86400.0))}"
     spans = {d: h for d, h in hours.items() if h != "closed"}
     longest = max(spans.values(), key=lambda h: (int(h[6:8]) * 60 + int(h[9:11])) - (int(h[:2]) * 60 + int(h[3:5])))
     profile_days = [d for d, h in spans.items() if h == longest]
