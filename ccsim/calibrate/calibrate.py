@@ -71,7 +71,8 @@ def calibrate(log: LogTable, interval: float, gap: float = DEFAULT_GAP) -> tuple
     scenario = {
         "name": "calibrated", "description": f"Calibrated by ccsim calibrate from {Path(log.source).name}",
         "seed": 1, "replications": 5,
-        "horizon": {"start_date": start.isoformat(), "days": (pd.Timestamp(dates[-1]) - pd.Timestamp(dates[0])).days + 1,
+        "horizon": {"start_date": start.isoformat(),
+                    "days": (pd.Timestamp(dates[-1]) - pd.Timestamp(dates[0])).days + 1,
                     "interval": f"{int(interval // 60)}min", "opening_hours": hours},
         "arrivals": {"daily_volume": round(volume, 2), "intraday_profile": profile,
                      "day_of_week": {d: round(float(by_weekday[d] / volume), 4) for d in spans},

@@ -101,7 +101,8 @@ def overdispersion(daily: pd.DataFrame) -> dict:
     estimate = float(cv(ratios))
     boot = stats.bootstrap((ratios,), cv, confidence_level=0.95, n_resamples=2000, method="percentile",
                            random_state=np.random.default_rng(0))
-    return {"busyness_cv": estimate, "ci95": [float(boot.confidence_interval.low), float(boot.confidence_interval.high)],
+    low, high = boot.confidence_interval.low, boot.confidence_interval.high
+    return {"busyness_cv": estimate, "ci95": [float(low), float(high)],
             "days_used": int(len(ratios)), "poisson_cv_would_be": math.sqrt(poisson_part)}
 
 
@@ -121,6 +122,7 @@ def redials(calls: pd.DataFrame, window: float = 86400.0) -> dict:
         result[label] = {"p": k / n if n else None, "ci95": [ci.low, ci.high] if ci else None, "n": n}
         if outcome == "abandoned":
             d = delay[mask & again].to_numpy()
-            result["delay_quantiles_s"] = {q: float(np.quantile(d, q)) for q in (0.25, 0.5, 0.75, 0.9)} if len(d) else {}
+            quantiles = (0.25, 0.5, 0.75, 0.9)
+            result["delay_quantiles_s"] = {q: float(np.quantile(d, q)) for q in quantiles} if len(d) else {}
     result["identified_share"] = float(len(known) / len(calls))
     return result

@@ -26,7 +26,6 @@ def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
     starts, ends = starts[order], ends[order]
     reach = np.maximum.accumulate(ends)
     new = np.concatenate(([True], starts[1:] > reach[:-1]))
-    groups = np.cumsum(new) - 1
     return starts[new], np.maximum.reduceat(reach, np.flatnonzero(new)) if len(starts) else ends[:0]
 
 

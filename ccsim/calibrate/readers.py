@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-CALL_FIELDS = ("date", "arrive", "wait_s", "outcome", "talk_s", "agent", "caller", "priority", "call_type", "ivr_s")
-REQUIRED = ("date", "arrive", "wait_s", "outcome", "talk_s")
+CALL_FIELDS = ("arrive", "wait_s", "outcome", "talk_s", "agent", "caller", "priority", "call_type", "ivr_s")
+REQUIRED = ("arrive", "wait_s", "outcome", "talk_s")
 OUTCOME_WORDS = {"answered": "answered", "agent": "answered", "served": "answered",
                  "abandoned": "abandoned", "hang": "abandoned", "abandon": "abandoned"}
 
@@ -114,7 +114,8 @@ def read_technion(path: Path) -> LogTable:
     served = outcome == "AGENT"
     result = np.where(served, "answered", np.where(queued, "abandoned", "ivr_abandoned"))
     calls = pd.DataFrame({
-        "date": dates.dt.date, "arrive_s": arrive, "wait_s": wait, "outcome": result, "talk_s": np.where(served, talk, 0),
+        "date": dates.dt.date, "arrive_s": arrive, "wait_s": wait, "outcome": result,
+        "talk_s": np.where(served, talk, 0),
         "agent": frame["server"].str.strip().where(served & (frame["server"].str.strip() != "NO_SERVER"), ""),
         "caller": frame["customer_id"].str.strip().replace({"0": ""}),
         "priority": pd.to_numeric(frame["priority"], errors="coerce").fillna(0).astype(int),
