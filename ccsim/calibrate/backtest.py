@@ -22,7 +22,8 @@ def replay_scenario(scenario: Scenario, observed: pd.DataFrame, interval: float)
     rates: dict = {}
     heads: dict = {}
     for date, day in observed.groupby("date"):
-        rates[date] = tuple((float(s * interval), float(n * 3600.0 / interval)) for s, n in zip(day["slot"], day["offered"]))
+        rates[date] = tuple((float(s * interval), float(n * 3600.0 / interval))
+                            for s, n in zip(day["slot"], day["offered"]))
         heads[date] = tuple((float(s * interval), float(round(a))) for s, a in zip(day["slot"], day["agents"]))
     document = scenario.model_dump()
     document["arrivals"]["rates_by_date"] = rates
@@ -32,7 +33,10 @@ def replay_scenario(scenario: Scenario, observed: pd.DataFrame, interval: float)
     return Scenario.model_validate(document)
 
 
-def backtest(log: LogTable, scenario: Scenario, replications: int, gap: float = DEFAULT_GAP) -> tuple[pd.DataFrame, dict]:
+def backtest(
+    log: LogTable, scenario: Scenario, replications: int, gap: float = DEFAULT_GAP
+) -> tuple[pd.DataFrame, dict]:
+    """Per-interval table (observed and simulated with 95 % intervals) and the whole-log summary."""
     interval = float(scenario.horizon.interval)
     observed = observed_intervals(log.calls, interval, gap)
     replay = replay_scenario(scenario, observed, interval).model_copy(update={"replications": replications})
