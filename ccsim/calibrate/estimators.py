@@ -92,6 +92,8 @@ def overdispersion(daily: pd.DataFrame) -> dict:
         if len(group) >= 2:
             m = group["calls"].mean()
             pieces.append((group["calls"].to_numpy() / m, m))
+    if not pieces:  # no weekday seen twice: the day factor cannot be told from Poisson noise
+        return {"busyness_cv": 0.0, "ci95": None, "days_used": 0, "note": "not estimable: no weekday seen twice"}
     ratios = np.concatenate([r for r, _ in pieces])
     poisson_part = float(np.mean(np.concatenate([np.full(len(r), 1.0 / m) for r, m in pieces])))
 
