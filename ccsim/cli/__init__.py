@@ -2,6 +2,8 @@
 
 # Importing a command module registers its command on the app.
 from ccsim.cli import (  # noqa: F401
+    backtest_command,
+    calibrate_command,
     compare_command,
     export_command,
     run_command,

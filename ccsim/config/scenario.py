@@ -9,6 +9,7 @@ runs a scenario report the same clear messages.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -130,6 +131,11 @@ class Arrivals(StrictModel):
     busyness_cv: float = Field(
         default=0.0, ge=0, le=1, description="CV of the daily gamma busyness factor (0 = off)."
     )
+    rates_by_date: dict[dt.date, StepFunction] = Field(
+        default_factory=dict,
+        description="Arrival rates (calls per hour) on particular dates, replacing the usual volume "
+        "(a backtest replays a log's own days with these).",
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> Arrivals:
@@ -139,7 +145,19 @@ class Arrivals(StrictModel):
             raise ValueError("intraday_profile applies to daily_volume; rates_per_hour needs none")
         if any(weight < 0 for weight in self.day_of_week.values()):
             raise ValueError("day_of_week weights must be >= 0")
+        _check_dated("rates_by_date", self.rates_by_date, whole=False)
         return self
+
+
+def _check_dated(field: str, series: dict[dt.date, tuple[tuple[float, float], ...]], whole: bool) -> None:
+    """Dated step functions: finite values, whole agents where ``whole``; one message naming the date."""
+    for date, steps in series.items():
+        for at, value in steps:
+            where = f"{field}.{date.isoformat()} at {units.format_clock(at)}"
+            if not math.isfinite(value):
+                raise ValueError(f"{where}: must be a finite number >= 0, got {value}")
+            if whole and value != int(value):
+                raise ValueError(f"{where}: headcount must be whole agents, got {value}")
 
 
 class Segment(StrictModel):
@@ -173,11 +191,14 @@ class Staffing(StrictModel):
     headcount_by_weekday: dict[Weekday, StepFunction] = Field(
         default_factory=dict, description="Headcount for particular weekdays, replacing headcount."
     )
+    headcount_by_date: dict[dt.date, StepFunction] = Field(
+        default_factory=dict, description="Headcount on particular dates, replacing the weekday's."
+    )
     shifts: list[Shift] = Field(default_factory=list, description="Named shifts (instead of a headcount).")
 
     @model_validator(mode="after")
     def _whole_agents(self) -> Staffing:
-        if self.shifts and (self.headcount != ((0.0, 0.0),) or self.headcount_by_weekday):
+        if self.shifts and (self.headcount != ((0.0, 0.0),) or self.headcount_by_weekday or self.headcount_by_date):
             raise ValueError("give either shifts or a headcount, not both")
         names = [shift.name for shift in self.shifts]
         if len(set(names)) != len(names):
@@ -186,6 +207,7 @@ class Staffing(StrictModel):
             for _, value in steps:
                 if value != int(value):
                     raise ValueError(f"headcount must be whole agents, got {value}")
+        _check_dated("headcount_by_date", self.headcount_by_date, whole=True)
         return self
 
 
@@ -259,6 +281,7 @@ class Scenario(StrictModel):
                     )
             served.update(group.serves)
         self._check_journey(queue_names)
+        self._check_dates_in_horizon()
         unserved = [q for q in self.queues if q not in served]
         if unserved:
             raise ValueError(
@@ -266,6 +289,20 @@ class Scenario(StrictModel):
                 + (f"; nor are {', '.join(unserved[1:])}" if len(unserved) > 1 else "")
             )
         return self
+
+    def _check_dates_in_horizon(self) -> None:
+        """Dated series must fall inside the horizon: a date outside it would silently do nothing."""
+        first = self.horizon.start_date
+        last = first + dt.timedelta(days=self.horizon.days - 1)
+        dated = [("arrivals.rates_by_date", self.arrivals.rates_by_date)] + [
+            (f"groups.{name}.staffing.headcount_by_date", group.staffing.headcount_by_date)
+            for name, group in self.groups.items()
+        ]
+        for where, series in dated:
+            for date in series:
+                if not first <= date <= last:
+                    raise ValueError(f"{where}.{date.isoformat()}: outside the horizon "
+                                     f"{first.isoformat()} to {last.isoformat()}")
 
     def _check_journey(self, queue_names: list[str]) -> None:
         def known(kind: str, names, where: str, value: str) -> None:

@@ -34,6 +34,11 @@ def expected_counts(arrivals: Arrivals, calendar: Calendar) -> np.ndarray:
     for day in range(calendar.days):
         weight = arrivals.day_of_week.get(_WEEKDAY_NAMES[calendar.weekday[day]], 1.0)
         open_slots = calendar.open_mask[calendar.day_slots(day)]
+        dated = arrivals.rates_by_date.get(calendar.date(day)) if arrivals.rates_by_date else None
+        if dated is not None:  # a replayed date: its own rates, no weekday weight
+            hourly_on_date = step_averages(dated, calendar.interval, per_day)
+            counts[calendar.day_slots(day)] = np.where(open_slots, hourly_on_date * calendar.interval / 3600.0, 0.0)
+            continue
         if arrivals.rates_per_hour is not None:
             counts[calendar.day_slots(day)] = np.where(open_slots, base * weight, 0.0)
             continue

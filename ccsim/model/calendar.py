@@ -6,6 +6,7 @@ slot ``s`` covers ``[s * interval, (s + 1) * interval)``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ class Calendar:
     open_mask: np.ndarray  # bool, one per slot: the centre takes calls in this slot
     weekday: np.ndarray  # int, one per day (0 = Monday)
     lead_days: int = 0  # warm-up days at the start, before the reported window
+    start_date: dt.date | None = None  # calendar date of day 0 (for dated series)
 
     @property
     def lead(self) -> float:
@@ -45,7 +47,8 @@ class Calendar:
             last = int(span[1] // horizon.interval)
             mask[day * slots_per_day + first: day * slots_per_day + last] = True
         weekdays = np.array([horizon.weekday(d - lead_days) for d in range(days)], dtype=int)
-        return cls(days, float(horizon.interval), slots_per_day, mask, weekdays, lead_days)
+        first = horizon.start_date - dt.timedelta(days=lead_days)
+        return cls(days, float(horizon.interval), slots_per_day, mask, weekdays, lead_days, first)
 
     @property
     def n_slots(self) -> int:
@@ -54,6 +57,10 @@ class Calendar:
     @property
     def length(self) -> float:
         return self.days * units.DAY
+
+    def date(self, day: int) -> dt.date | None:
+        """Calendar date of day ``day`` of the run (None when the calendar has no start date)."""
+        return None if self.start_date is None else self.start_date + dt.timedelta(days=day)
 
     def day_slots(self, day: int) -> slice:
         return slice(day * self.slots_per_day, (day + 1) * self.slots_per_day)
