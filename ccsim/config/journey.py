@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ccsim.config import limits as L
 from ccsim.config.distributions import Distribution, Exponential, Gamma, Lognormal, Mixture, MixtureComponent
 from ccsim.config.types import Duration, Fraction, StrictModel
 
@@ -37,7 +38,7 @@ class CustomerBase(StrictModel):
     emerge without changing the arrival process.
     """
 
-    size: int = Field(default=200_000, ge=1, description="Number of customers (persons).")
+    size: int = Field(le=L.MAX_CUSTOMERS, default=200_000, ge=1, description="Number of customers (persons).")
     segment_sizes: dict[str, int] = Field(
         default_factory=dict,
         description="Persons in particular segments (the rest of `size` is split by segment shares).",
@@ -121,7 +122,7 @@ class Transfers(StrictModel):
         "cold: caller queues again at the back with fresh patience.",
     )
     handover: Duration = Field(default=30.0, ge=0, description="Agent time on a warm transfer (assumption).")
-    max_transfers: int = Field(default=5, ge=0, description="Transfers allowed within one call.")
+    max_transfers: int = Field(le=L.MAX_COUNT, default=5, ge=0, description="Transfers allowed within one call.")
     at_cap: Literal["resolve", "lose"] = Field(
         default="resolve", description="At the cap the last group resolves the call, or the caller is lost."
     )
@@ -139,7 +140,7 @@ class Redials(StrictModel):
     """Redials and repeat calls (modelling-notes 5.3)."""
 
     enabled: bool = True
-    max_attempts: int = Field(default=5, ge=1, description="Attempts per problem at most.")
+    max_attempts: int = Field(le=L.MAX_COUNT, default=5, ge=1, description="Attempts per problem at most.")
     queue_abandon: RedialRule | None = Field(
         default_factory=lambda: RedialRule(probability=0.65, decay=0.85),
         description="After hanging up in a queue ([data] 0.666 within 24 h; decay assumption).",
@@ -174,7 +175,9 @@ class Difficulty(StrictModel):
     """
 
     base: Fraction = Field(default=0.03, description="P(difficult) on an attempt with no frustration (assumption).")
-    growth: float = Field(default=0.5, ge=0, description="Relative growth per point of frustration (assumption).")
+    growth: float = Field(
+        le=L.MAX_FACTOR, default=0.5, ge=0, description="Relative growth per point of frustration (assumption).",
+    )
     cap: Fraction = Field(default=0.40, description="Upper limit of the probability (assumption).")
     talk_factor: Distribution = Field(
         default_factory=lambda: Lognormal(dist="lognormal", mean=2.5, log_sd=0.5),
