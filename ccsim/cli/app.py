@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -23,8 +24,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Markup and emoji codes are off: scenario names, file names and values are printed as they are
+# ("[/]" or ":x:" in a name stays text). Output that styles itself passes markup=True and escapes
+# every user string in it.
+console = Console(markup=False, emoji=False)
+errors = Console(stderr=True, markup=False, emoji=False)
 
 
 class UserError(Exception):
@@ -38,10 +42,10 @@ def user_errors() -> Iterator[None]:
         yield
     except ScenarioError as exc:
         for line in exc.problems:
-            errors.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+            errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
     except UserError as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -55,7 +59,10 @@ def prepare_output(out: Path, overwrite: bool) -> None:
 
 
 def progress_bar() -> Progress:
-    """Done/total with elapsed and remaining time, on stderr so stdout stays clean."""
+    """Done/total with elapsed and remaining time, on stderr so stdout stays clean.
+
+    Task descriptions are markup: escape user strings in them (:func:`rich.markup.escape`).
+    """
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

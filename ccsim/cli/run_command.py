@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from ccsim.cli.app import app, console, elapsed, errors, estimate_table, prepare_output, progress_bar, user_errors
 from ccsim.config.load import load_scenario
@@ -50,7 +51,7 @@ def run(
         started = time.perf_counter()
         interrupted = False
         with progress_bar() as progress:
-            task = progress.add_task(scenario.name, total=scenario.replications)
+            task = progress.add_task(escape(scenario.name), total=scenario.replications)
             try:
                 results = replicate(scenario, jobs=jobs or default_jobs(),
                                     on_done=lambda _: progress.advance(task), keep_tables=tables)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ccsim.cli.app import UserError, app, console, elapsed, errors, prepare_output, progress_bar, user_errors
@@ -175,9 +176,10 @@ def staff_command(
         console.print(f"results in {out}/, report {report}{written} ({elapsed(started)})", highlight=False)
         unreachable = result.unreachable()
         if unreachable:
-            errors.print(f"[bold red]targets unreachable:[/] {targets.label} cannot be met in {len(unreachable)} "
+            errors.print("[bold red]targets unreachable:[/] " + escape(
+                         f"{targets.label} cannot be met in {len(unreachable)} "
                          f"interval(s) with the most agents allowed: "
                          f"{describe_intervals(unreachable, result.layout.interval)} "
-                         "(raise --max-agents or relax the targets; the results are written)",
-                         highlight=False, soft_wrap=True)
+                         "(raise --max-agents or relax the targets; the results are written)"),
+                         highlight=False, soft_wrap=True, markup=True)
             raise typer.Exit(1)
