@@ -15,6 +15,7 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from ccsim.experiments.compare import compare, write_comparison
+from ccsim.experiments.results import COMPLETE_FILE, mark_complete
 from ccsim.report import figures as F
 from ccsim.report import format_plus_minus, format_signed, kpi_info
 from ccsim.report.build import (
@@ -84,6 +85,8 @@ def add_future_measures(folder: Path, seed: int = 1) -> None:
                                     "ci_high": float(np.max(values)), "n": len(per_replication)}
     per_replication.to_csv(folder / "replications.csv", index=False)
     (folder / "summary.json").write_text(json.dumps(summary))
+    listed = json.loads((folder / COMPLETE_FILE).read_text())["files"]
+    mark_complete(folder, [*listed, "tables/agent_days.parquet", "tables/strain_intervals.parquet"])
 
 
 @pytest.fixture(scope="module")

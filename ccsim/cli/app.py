@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ccsim.config.load import ScenarioError
+from ccsim.experiments.results import is_results_folder
 from ccsim.report import format_interval, format_value, kpi_info
 
 app = typer.Typer(
@@ -50,12 +52,20 @@ def user_errors() -> Iterator[None]:
 
 
 def prepare_output(out: Path, overwrite: bool) -> None:
-    """Refuse to mix new results into a folder that already holds something, unless asked."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise UserError(f"--out {out}: folder is not empty; choose another folder or pass --overwrite")
-    out.mkdir(parents=True, exist_ok=True)
+    """Make an empty results folder; ``--overwrite`` replaces one that ccsim wrote, it never mixes into it."""
+    try:
+        if out.exists() and not out.is_dir():
+            raise UserError(f"--out {out}: exists and is not a folder")
+        if out.exists() and any(out.iterdir()):
+            if not overwrite:
+                raise UserError(f"--out {out}: folder is not empty; choose another folder or pass --overwrite")
+            if not is_results_folder(out):
+                raise UserError(f"--out {out}: holds files ccsim did not write; --overwrite replaces only "
+                                "results folders (choose another folder)")
+            shutil.rmtree(out)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
 
 
 def progress_bar() -> Progress:

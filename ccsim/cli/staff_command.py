@@ -137,6 +137,8 @@ def staff_command(
             raise UserError(f"--write-scenario {scenario_out}: is a folder; give the YAML file to write")
         if scenario_out is not None and scenario_out.exists() and not overwrite:
             raise UserError(f"--write-scenario {scenario_out}: exists; choose another file or pass --overwrite")
+        if scenario_out is not None and not scenario_out.resolve().parent.is_dir():
+            raise UserError(f"--write-scenario {scenario_out}: folder {scenario_out.parent} does not exist")
         prepare_output(out, overwrite)
         started = time.perf_counter()
         budget = replications * (iterations + 2)  # load, the iterations, the final check
