@@ -150,6 +150,9 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
         raise ScenarioError([f"{file}: is a directory, not a scenario file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{file}: cannot read file ({exc})"]) from None
+    if _bracket_depth(text) > MAX_YAML_DEPTH:
+        # Checked before parsing: PyYAML's parser recurses once per level and is slow to fail.
+        raise ScenarioError([f"{file}: nested more than {MAX_YAML_DEPTH} levels deep"])
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -169,6 +172,26 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
     if not isinstance(data, dict):
         raise ScenarioError([f"{file}:1: a scenario file must be a mapping of keys to values"])
     return data, positions
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of flow brackets outside quotes and comments (a cheap upper bound of depth)."""
+    depth = deepest = 0
+    for line in text.splitlines():
+        quote = ""
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return deepest
 
 
 def deep_merge(
