@@ -232,3 +232,47 @@ def test_complete_marker_lists_the_files(tmp_path):
     out = tmp_path / "out"
     assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1", "--no-report")[0] == 0
     assert "summary.json" in json.loads((out / "complete.json").read_text())["files"]
+
+
+# 7. Processes: the pool of `ccsim run --jobs 2` dies with its parent
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_run_workers_die_with_their_parent(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "s.yaml").write_text(GOOD.replace("days: 1", "days: 60").replace("daily_volume: 300",
+                                                                                  "daily_volume: 3000"))
+    parent = subprocess.Popen([sys.executable, "-c", "from ccsim.cli import main; main()", "run",
+                               str(tmp_path / "s.yaml"), "--out", str(tmp_path / "out"), "-r", "4", "--jobs", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = [w for w in _children(parent.pid)
+                   if "python" in Path(f"/proc/{w}/cmdline").read_text(errors="replace")]
+    assert workers, "no pool workers started"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.2)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    for worker in alive:  # leave nothing behind even when the test fails
+        os.kill(worker, signal.SIGKILL)
+    assert not alive
