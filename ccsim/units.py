@@ -38,12 +38,23 @@ _UNITS = {
     "days": DAY,
 }
 
-_DURATION = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*$")
-_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\.?\s*$")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*")
+_COMPOUND = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[a-zA-Z]+\s*){2,4}$")
+_HMS = re.compile(r"^\s*(\d{1,3}):(\d{2}):(\d{2})\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([aApP]\.?[mM]\.?)?\s*$")
+
+DURATION_PATTERN = (
+    r"^\s*([-+]?[0-9.]+(e[-+]?[0-9]+)?\s*[a-zA-Z]*\.?|([0-9.]+\s*[a-zA-Z]+\s*){2,4}|\d{1,3}:\d{2}:\d{2})\s*$"
+)
 _PERCENT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*%\s*$")
 
-DURATION_HELP = 'a number of seconds or a string with a unit such as "20s", "4.5min", "1.5h", "2d"'
-CLOCK_HELP = 'a time of day "HH:MM" between "00:00" and "24:00"'
+DURATION_HELP = (
+    'a number of seconds or a string with a unit such as "20s", "30 secs", "4.5min", "1.5h", "1h 30min", "2d", '
+    'or "H:MM:SS"'
+)
+CLOCK_HELP = 'a time of day "HH:MM" between "00:00" and "24:00" (also "8:30", "8am", "5:30pm")'
 FRACTION_HELP = 'a number between 0 and 1 or a percentage such as "5%"'
 
 
@@ -56,14 +67,33 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite duration, got {value!r}")
-        return float(value)
+        return _finite(float(value), value)
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match and match.group(2).lower() in _UNITS:
-            return float(match.group(1)) * _UNITS[match.group(2).lower()]
+            return _finite(float(match.group(1)) * _UNITS[match.group(2).lower()], value)
+        if _COMPOUND.match(value):  # "1h 30min", "2min30s": each part a unit, largest first
+            parts = [(float(n), u.lower()) for n, u in _DURATION_PART.findall(value)]
+            scales = [_UNITS.get(u) for _, u in parts]
+            if all(scales) and scales == sorted(scales, reverse=True) and len(set(scales)) == len(scales):
+                return _finite(sum(n * scale for (n, _), scale in zip(parts, scales)), value)
+        match = _HMS.match(value)
+        if match:
+            hours, minutes, seconds = (int(g) for g in match.groups())
+            if minutes < 60 and seconds < 60:
+                return float(hours * HOUR + minutes * MINUTE + seconds)
+        if re.match(r"^\s*\d{1,2}:\d{2}\s*$", value):
+            raise ValueError(
+                f"{value!r} could be hours:minutes or minutes:seconds; write it with a unit such as "
+                f'"1h 30min" or "1min 30s", or as "H:MM:SS"'
+            )
     raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+
+
+def _finite(seconds: float, given: object) -> float:
+    if not math.isfinite(seconds):
+        raise ValueError(f"expected a finite duration, got {given!r}")
+    return seconds
 
 
 def parse_clock(value: object) -> float:
@@ -72,10 +102,16 @@ def parse_clock(value: object) -> float:
         return float(value)
     if isinstance(value, str):
         match = _CLOCK.match(value)
-        if match:
-            hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        # A bare number of hours ("8") is a time only with am/pm; "08" alone is more likely a slip.
+        if match and (match.group(2) is not None or match.group(4)):
+            hours, minutes, seconds = (int(g or 0) for g in match.groups()[:3])
+            half = (match.group(4) or "").lower()[:1]
+            if half and not 1 <= hours <= 12:
+                hours = -1  # "13pm" and "0am" are no times
+            elif half:
+                hours = hours % 12 + (12 if half == "p" else 0)
             total = hours * HOUR + minutes * MINUTE + seconds
-            if minutes < 60 and seconds < 60 and total <= DAY:
+            if hours >= 0 and minutes < 60 and seconds < 60 and total <= DAY:
                 return float(total)
     raise ValueError(f"expected {CLOCK_HELP}, got {value!r}")
 
@@ -93,7 +129,7 @@ def parse_fraction(value: object) -> float:
                 raise ValueError(f"expected {FRACTION_HELP}, got {value!r}") from None
         else:
             value = float(match.group(1)) / 100.0
-    if isinstance(value, (int, float)) and 0.0 <= float(value) <= 1.0:
+    if isinstance(value, (int, float)) and 0.0 <= float(value) <= 1.0:  # NaN fails both comparisons
         return float(value)
     raise ValueError(f"expected {FRACTION_HELP}, got {value!r}")
 

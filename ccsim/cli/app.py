@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -11,10 +12,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ccsim.config.load import ScenarioError
+from ccsim.experiments.results import is_results_folder
 from ccsim.report import KpiInfo, format_interval, format_value, kpi_info
 
 app = typer.Typer(
@@ -26,8 +29,11 @@ app = typer.Typer(
 )
 # Piped or captured output has no terminal width; rich would assume 80 columns and cut scenario
 # names in table headers. A file or a pager can take wide lines (COLUMNS still wins when set).
-console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
-errors = Console(stderr=True)
+# Markup and emoji codes are off: scenario names, file names and values are printed as they are
+# ("[/]" or ":x:" in a name stays text). Output that styles itself passes markup=True and escapes
+# every user string in it.
+console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160, markup=False, emoji=False)
+errors = Console(stderr=True, markup=False, emoji=False)
 
 
 def _print_version(value: bool) -> None:
@@ -57,24 +63,35 @@ def user_errors() -> Iterator[None]:
         yield
     except ScenarioError as exc:
         for line in exc.problems:
-            errors.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+            errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
     except UserError as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
 def prepare_output(out: Path, overwrite: bool) -> None:
-    """Refuse to mix new results into a folder that already holds something, unless asked."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise UserError(f"--out {out}: folder is not empty; choose another folder or pass --overwrite")
-    out.mkdir(parents=True, exist_ok=True)
+    """Make an empty results folder; ``--overwrite`` replaces one that ccsim wrote, it never mixes into it."""
+    try:
+        if out.exists() and not out.is_dir():
+            raise UserError(f"--out {out}: exists and is not a folder")
+        if out.exists() and any(out.iterdir()):
+            if not overwrite:
+                raise UserError(f"--out {out}: folder is not empty; choose another folder or pass --overwrite")
+            if not is_results_folder(out):
+                raise UserError(f"--out {out}: holds files ccsim did not write; --overwrite replaces only "
+                                "results folders (choose another folder)")
+            shutil.rmtree(out)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
 
 
 def progress_bar() -> Progress:
-    """Done/total with elapsed and remaining time, on stderr so stdout stays clean."""
+    """Done/total with elapsed and remaining time, on stderr so stdout stays clean.
+
+    Task descriptions are markup: escape user strings in them (:func:`rich.markup.escape`).
+    """
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -131,4 +148,5 @@ def print_warnings(*scenarios) -> None:
             by_text.setdefault(line, []).append(scenario.name)
     for line, names in by_text.items():
         who = "every scenario" if len(names) == len(scenarios) > 1 else ", ".join(names)
-        errors.print(f"[bold yellow]warning:[/] {escape(who)}: {escape(line)}", highlight=False, soft_wrap=True)
+        errors.print(f"[bold yellow]warning:[/] {escape(who)}: {escape(line)}", highlight=False, soft_wrap=True,
+                     markup=True)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -109,7 +110,7 @@ def compare_command(
         started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         started = time.perf_counter()
         with progress_bar() as progress:
-            tasks = {label: progress.add_task(label, total=count) for label in labels}
+            tasks = {label: progress.add_task(escape(label), total=count) for label in labels}
             try:
                 comparison = compare(baseline, scenarios[1:], count, jobs=jobs or default_jobs(),
                                      on_done=lambda label, _: progress.advance(tasks[label]), keep_tables=tables,

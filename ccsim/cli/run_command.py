@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from ccsim.cli.app import (
     app,
@@ -61,7 +62,7 @@ def run(
         started = time.perf_counter()
         interrupted = False
         with progress_bar() as progress:
-            task = progress.add_task(scenario.name, total=scenario.replications)
+            task = progress.add_task(escape(scenario.name), total=scenario.replications)
             try:
                 results = replicate(scenario, jobs=jobs or default_jobs(),
                                     on_done=lambda _: progress.advance(task), keep_tables=tables)

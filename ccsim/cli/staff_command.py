@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ccsim.cli.app import (
@@ -147,6 +148,8 @@ def staff_command(
             raise UserError(f"--write-scenario {scenario_out}: is a folder; give the YAML file to write")
         if scenario_out is not None and scenario_out.exists() and not overwrite:
             raise UserError(f"--write-scenario {scenario_out}: exists; choose another file or pass --overwrite")
+        if scenario_out is not None and not scenario_out.resolve().parent.is_dir():
+            raise UserError(f"--write-scenario {scenario_out}: folder {scenario_out.parent} does not exist")
         prepare_output(out, overwrite)
         started = time.perf_counter()
         budget = replications * (iterations + 2)  # load, the iterations, the final check
@@ -186,9 +189,10 @@ def staff_command(
         console.print(f"results in {out}/, report {report}{written} ({elapsed(started)})", highlight=False)
         unreachable = result.unreachable()
         if unreachable:
-            errors.print(f"[bold red]targets unreachable:[/] {targets.label} cannot be met in {len(unreachable)} "
+            errors.print("[bold red]targets unreachable:[/] " + escape(
+                         f"{targets.label} cannot be met in {len(unreachable)} "
                          f"interval(s) with the most agents allowed: "
                          f"{describe_intervals(unreachable, result.layout.interval)} "
-                         "(raise --max-agents or relax the targets; the results are written)",
-                         highlight=False, soft_wrap=True)
+                         "(raise --max-agents or relax the targets; the results are written)"),
+                         highlight=False, soft_wrap=True, markup=True)
             raise typer.Exit(1)

@@ -86,7 +86,7 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
     tables = []
     for number, group in enumerate(groups, start=1):
         part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
-        table = Table(title=f"{escape(plan.experiment.name)}: {len(plan.points)} point(s) x {plan.replications} "
+        table = Table(title=f"{plan.experiment.name}: {len(plan.points)} point(s) x {plan.replications} "
                             f"replication(s), mean ± half the 95% interval{part}",
                       title_justify="left", show_edge=False, header_style="bold")
         table.add_column("point", min_width=min(name_width, 24), overflow="fold")
@@ -95,7 +95,7 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
             unit = kpi_info(metric).unit
             table.add_column(metric + (f" ({unit})" if unit else ""), justify="right", no_wrap=True)
         for name, row, point_estimates in zip(names, points.itertuples(), estimates):
-            cells = [escape(name), str(int(row.replications))]
+            cells = [name, str(int(row.replications))]
             cells += [_estimate_text(point_estimates.get(metric), kpi_info(metric)) for metric in group]
             table.add_row(*cells)
         tables.append(table)
@@ -209,7 +209,7 @@ def _finish(plan: Plan, folder: SweepFolder, run: SweepRun, backend: str) -> Non
         errors.print(f"[bold red]{len(failed)} of {run.total} task(s) failed[/]; the others are in the tables. "
                      + escape(f"First: point {first['point']!r}, replication {first['replication']}: "
                               f"{first['error']} (details in {first['file']}). Fix the cause, then rerun the "
-                              "failed tasks with --resume."), highlight=False, soft_wrap=True)
+                              "failed tasks with --resume."), highlight=False, soft_wrap=True, markup=True)
         raise typer.Exit(EXIT_FAILED)
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from ccsim.cli.app import app, console, user_errors
 from ccsim.config.load import load_scenario
@@ -23,10 +24,12 @@ def validate(
             loaded = load_scenario(path, sets)
             scenario = loaded.scenario
             console.print(
-                f"[green]ok[/] {path}: {scenario.name!r}, {scenario.horizon.days} day(s), "
-                f"{len(scenario.groups)} group(s), {len(scenario.queues)} queue(s), "
-                f"{scenario.replications} replication(s)",
-                highlight=False,
+                "[green]ok[/] " + escape(
+                    f"{path}: {scenario.name!r}, {scenario.horizon.days} day(s), "
+                    f"{len(scenario.groups)} group(s), {len(scenario.queues)} queue(s), "
+                    f"{scenario.replications} replication(s)"
+                ),
+                highlight=False, markup=True,
             )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from statistics import NormalDist
@@ -24,6 +25,7 @@ import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from scipy import special
 
+from ccsim.config import limits as L
 from ccsim.config.types import Duration, StrictModel
 
 Sampler = Callable[[float], float]
@@ -59,9 +61,9 @@ class Lognormal(StrictModel):
     dist: Literal["lognormal"]
     mean: Duration | None = Field(default=None, gt=0, description="Mean (seconds or with unit).")
     median: Duration | None = Field(default=None, gt=0, description="Median (seconds or with unit).")
-    cv: float | None = Field(default=None, gt=0, description="Coefficient of variation (sd / mean).")
+    cv: float | None = Field(le=L.MAX_CV, default=None, gt=0, description="Coefficient of variation (sd / mean).")
     sd: Duration | None = Field(default=None, gt=0, description="Standard deviation.")
-    log_sd: float | None = Field(default=None, gt=0, description="Standard deviation of log(X).")
+    log_sd: float | None = Field(le=L.MAX_LOG_SD, default=None, gt=0, description="Standard deviation of log(X).")
 
     @model_validator(mode="after")
     def _one_parameterisation(self) -> Lognormal:
@@ -107,8 +109,8 @@ class Gamma(StrictModel):
 
     dist: Literal["gamma"]
     mean: Duration | None = Field(default=None, gt=0)
-    cv: float | None = Field(default=None, gt=0)
-    shape: float | None = Field(default=None, gt=0)
+    cv: float | None = Field(le=L.MAX_CV, default=None, gt=0)
+    shape: float | None = Field(default=None, ge=L.MAX_CV**-2, le=L.MAX_SHAPE)  # the shape of the largest cv
     scale: Duration | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
@@ -146,7 +148,7 @@ class Weibull(StrictModel):
     """Weibull, given by ``shape`` with ``scale`` or ``mean``."""
 
     dist: Literal["weibull"]
-    shape: float = Field(gt=0)
+    shape: float = Field(ge=L.MIN_SHAPE, le=L.MAX_SHAPE)
     scale: Duration | None = Field(default=None, gt=0)
     mean: Duration | None = Field(default=None, gt=0)
 
@@ -226,38 +228,28 @@ class Empirical(StrictModel):
     """
 
     dist: Literal["empirical"]
-    values: tuple[float, ...] | None = Field(default=None, min_length=1)
+    values: tuple[float, ...] | None = Field(default=None, min_length=1, max_length=L.MAX_VALUES)
     file: str | None = None
     column: str | None = None
     unit: Duration = Field(default=1.0, gt=0, description="Value of 1 in the data, e.g. 1min.")
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _bare_unit(cls, value: object) -> object:
+        # "min" means one minute: the unit names a unit without a number.
+        if isinstance(value, str) and value.strip().isalpha():
+            return f"1{value.strip()}"
+        return value
 
     @model_validator(mode="before")
     @classmethod
     def _read_file(cls, data: object, info: ValidationInfo) -> object:
         if not isinstance(data, dict) or data.get("file") is None or data.get("values") is not None:
             return data
+        if not isinstance(data["file"], str) or not data["file"].strip():
+            raise ValueError("empirical file: expected the name of a CSV file")
         base = Path((info.context or {}).get("base_dir", "."))
-        path = base / str(data["file"])
-        try:
-            with path.open(newline="") as handle:
-                rows = list(csv.reader(handle))
-        except OSError as exc:
-            raise ValueError(f"cannot read empirical data file {str(path)!r}: {exc.strerror}") from None
-        if not rows:
-            raise ValueError(f"empirical data file {str(path)!r} is empty")
-        header, body = rows[0], rows[1:]
-        column = data.get("column")
-        if column is None:
-            index = 0
-        elif column in header:
-            index = header.index(column)
-        else:
-            raise ValueError(f"column {column!r} not in {str(path)!r}; columns are {header}")
-        try:
-            values = [float(row[index]) for row in body if len(row) > index and row[index].strip()]
-        except ValueError as exc:
-            raise ValueError(f"non-numeric value in {str(path)!r}: {exc}") from None
-        return {**data, "values": values}
+        return {**data, "values": read_column(base / data["file"], data.get("column"))}
 
     @field_validator("values")
     @classmethod
@@ -265,6 +257,12 @@ class Empirical(StrictModel):
         if values is not None and min(values) < 0:
             raise ValueError("empirical values must be >= 0")
         return values
+
+    @model_validator(mode="after")
+    def _within_limit(self) -> Empirical:
+        if self.values and max(self.values) * self.unit > L.MAX_DURATION:
+            raise ValueError(f"empirical values times unit must be at most {L.MAX_DURATION:g} s (ten years)")
+        return self
 
     @model_validator(mode="after")
     def _has_values(self) -> Empirical:
@@ -290,10 +288,51 @@ class Empirical(StrictModel):
         return values[(u * len(values)).astype(int)]
 
 
+def read_column(path: Path, column: object) -> list[float]:
+    """The numbers in one column of a CSV file (a header row first).
+
+    Only a regular file of at most :data:`~ccsim.config.limits.MAX_DATA_FILE_BYTES` is read, so a
+    device or a huge file cannot hang a run; messages never quote the file's content.
+    """
+    shown = str(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ValueError(f"cannot read empirical data file {shown!r}: {exc.strerror or 'not found'}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"empirical data file {shown!r} is not a regular file")
+    if info.st_size > L.MAX_DATA_FILE_BYTES:
+        raise ValueError(f"empirical data file {shown!r} is larger than {L.MAX_DATA_FILE_BYTES // 2**20} MiB")
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as exc:
+        raise ValueError(f"cannot read empirical data file {shown!r}: {exc.strerror}") from None
+    except (UnicodeDecodeError, csv.Error):
+        raise ValueError(f"empirical data file {shown!r} is not a UTF-8 CSV file") from None
+    if not rows:
+        raise ValueError(f"empirical data file {shown!r} is empty")
+    header, body = rows[0], rows[1:]
+    if column is None:
+        index = 0
+    elif column in header:
+        index = header.index(column)
+    else:
+        raise ValueError(f"column {column!r} not in the header of {shown!r} ({len(header)} columns)")
+    values = []
+    for number, row in enumerate(body, start=2):
+        if len(row) > index and row[index].strip():
+            try:
+                values.append(float(row[index]))
+            except ValueError:
+                raise ValueError(f"{shown!r} line {number}: not a number in the data column") from None
+    return values
+
+
 class MixtureComponent(StrictModel):
     """One weighted component of a mixture."""
 
-    weight: float = Field(gt=0)
+    weight: float = Field(le=L.MAX_WEIGHT, gt=0)
     distribution: Distribution
 
 

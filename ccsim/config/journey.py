@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ccsim.config import limits as L
 from ccsim.config.distributions import Distribution, Exponential, Gamma, Lognormal, Mixture, MixtureComponent
 from ccsim.config.types import Duration, Fraction, StrictModel
 
@@ -37,7 +38,7 @@ class CustomerBase(StrictModel):
     emerge without changing the arrival process.
     """
 
-    size: int = Field(default=200_000, ge=1, description="Number of customers (persons).")
+    size: int = Field(le=L.MAX_CUSTOMERS, default=200_000, ge=1, description="Number of customers (persons).")
     segment_sizes: dict[str, int] = Field(
         default_factory=dict,
         description="Persons in particular segments (the rest of `size` is split by segment shares).",
@@ -146,7 +147,7 @@ class Redials(StrictModel):
     """Redials and repeat calls (modelling-notes 5.3)."""
 
     enabled: bool = True
-    max_attempts: int = Field(default=5, ge=1, description="Attempts per problem at most.")
+    max_attempts: int = Field(le=L.MAX_COUNT, default=5, ge=1, description="Attempts per problem at most.")
     queue_abandon: RedialRule | None = Field(
         default_factory=lambda: RedialRule(probability=0.65, decay=0.85, return_to="queue_left"),
         description="After hanging up in a queue ([data] 0.666 within 24 h; decay assumption); back to the "
@@ -184,7 +185,7 @@ class Difficulty(StrictModel):
 
     base: Fraction = Field(default=0.005, description="P(difficult) on an attempt with no frustration (assumption).")
     growth: float = Field(
-        default=20.0, ge=0,
+        le=100.0, default=20.0, ge=0,  # up to +50 points per failure at base 0.5 %
         description="Relative growth per point of frustration: 20 adds 10 points per failure (assumption, "
         "set so that failure makes most difficult calls, as the articles define them).",
     )

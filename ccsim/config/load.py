@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ccsim.config.limits import MAX_SCENARIO_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from ccsim.config.scenario import Scenario
 
 Path_ = tuple[Any, ...]
@@ -47,41 +48,101 @@ def _where(file: str, line: int | None) -> str:
     return f"{file}:{line}" if line else file
 
 
-def _construct(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: Path_, positions: Positions) -> Any:
-    positions.setdefault(path, (file, node.start_mark.line + 1))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node, loader)
-            if isinstance(key, (dict, list)):
-                raise ScenarioError([f"{_where(file, key_node.start_mark.line + 1)}: a key must be a plain value"])
-            if key in result:
-                dotted = ".".join(str(p) for p in (*path, key))
-                raise ScenarioError(
-                    [f"{_where(file, key_node.start_mark.line + 1)}: {dotted}: key given twice in the same block"]
-                )
-            positions[(*path, key)] = (file, key_node.start_mark.line + 1)
-            result[key] = _construct(value_node, loader, file, (*path, key), positions)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, loader, file, (*path, index), positions) for index, item in enumerate(node.value)
-        ]
-    return _scalar(node, loader)
+class _Builder:
+    """Plain data from a YAML node graph, safe against hostile files.
 
+    An alias is built once and shared (PyYAML's own constructor would rebuild it at every use,
+    so a "billion laughs" file never finishes); the size of the data with every alias expanded
+    and the nesting depth are bounded; an alias that contains itself is refused; a constructor's
+    complaint (``!!float abc``, the date 2026-13-45) becomes a message with its line.
+    """
 
-def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
-    if isinstance(node, yaml.ScalarNode) and node.style is None and _CLOCK_LIKE.match(node.value):
-        # YAML 1.1 reads 08:30 as the base-60 integer 510; in a scenario it is always a clock time.
-        return node.value
-    return loader.construct_object(node, deep=True)
+    def __init__(self, loader: yaml.SafeLoader, file: str, positions: Positions):
+        self.loader, self.file, self.positions = loader, file, positions
+        self.built: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        self.open: set[int] = set()
+
+    def fail(self, node: yaml.Node, problem: str) -> ScenarioError:
+        return ScenarioError([f"{_where(self.file, node.start_mark.line + 1)}: {problem}"])
+
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+        self.positions.setdefault(path, (self.file, node.start_mark.line + 1))
+        key = id(node)
+        if key in self.open:
+            raise self.fail(node, "an alias refers to a block that contains it")
+        if key in self.built:
+            return self.built[key]
+        if depth > MAX_YAML_DEPTH:
+            raise self.fail(node, f"nested more than {MAX_YAML_DEPTH} levels deep")
+        self.open.add(key)
+        try:
+            value = self._build(node, path, depth)
+        finally:
+            self.open.discard(key)
+        self.built[key] = value
+        return value
+
+    def _build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            own = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+            try:
+                self.loader.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:
+                raise self.fail(node, f"YAML merge error: {exc.problem}") from None
+            merged_count = len(node.value) - own  # merged pairs come first; the block's own keys override them
+            result: dict[Any, Any] = {}
+            own_keys: set[Any] = set()
+            size = 1
+            for index, (key_node, value_node) in enumerate(node.value):
+                key = self.scalar(key_node)
+                if isinstance(key, (dict, list)):
+                    raise self.fail(key_node, "a key must be a plain value")
+                if index >= merged_count:
+                    if key in own_keys:
+                        dotted = ".".join(str(p) for p in (*path, key))
+                        raise self.fail(key_node, f"{dotted}: key given twice in the same block")
+                    own_keys.add(key)
+                    self.positions[(*path, key)] = (self.file, key_node.start_mark.line + 1)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+                size += self.sizes.get(id(value_node), 1)
+            self.count(node, size)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items = [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+            self.count(node, 1 + sum(self.sizes.get(id(item), 1) for item in node.value))
+            return items
+        return self.scalar(node)
+
+    def count(self, node: yaml.Node, size: int) -> None:
+        self.sizes[id(node)] = size
+        if size > MAX_YAML_NODES:
+            raise self.fail(node, f"more than {MAX_YAML_NODES:,} values once aliases are expanded")
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.style is None and _CLOCK_LIKE.match(node.value):
+            # YAML 1.1 reads 08:30 as the base-60 integer 510; in a scenario it is always a clock time.
+            return node.value
+        if not isinstance(node, yaml.ScalarNode):
+            return self.build(node, ())
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(node, f"YAML error: {exc.problem}") from None
+        except (ValueError, TypeError, OverflowError):
+            tag = node.tag.rsplit(":", 1)[-1].split(",")[-1]
+            raise self.fail(node, f"{node.value[:40]!r} is not a valid {tag}") from None
 
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
     """Read one YAML file into plain data and the (file, line) of every key."""
     file = str(path)
     try:
+        info = path.stat()
+        if path.is_file() and info.st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError([f"{file}: larger than {MAX_SCENARIO_BYTES // 2**20} MiB; not a scenario file"])
+        if not path.is_dir() and not path.is_file():
+            raise ScenarioError([f"{file}: not a regular file"])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([f"{file}: file not found"]) from None
@@ -89,11 +150,14 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
         raise ScenarioError([f"{file}: is a directory, not a scenario file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{file}: cannot read file ({exc})"]) from None
+    if _bracket_depth(text) > MAX_YAML_DEPTH:
+        # Checked before parsing: PyYAML's parser recurses once per level and is slow to fail.
+        raise ScenarioError([f"{file}: nested more than {MAX_YAML_DEPTH} levels deep"])
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         positions: Positions = {}
-        data = {} if node is None else _construct(node, loader, file, (), positions)
+        data = {} if node is None else _Builder(loader, file, positions).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -101,6 +165,8 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
         raise ScenarioError([f"{_where(file, line)}: YAML syntax error: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([f"{file}: YAML error: {exc}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{file}: nested too deeply (at most {MAX_YAML_DEPTH} levels)"]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -108,17 +174,42 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], Positions]:
     return data, positions
 
 
-def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of flow brackets outside quotes and comments (a cheap upper bound of depth)."""
+    depth = deepest = 0
+    for line in text.splitlines():
+        quote = ""
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return deepest
+
+
+def deep_merge(
+    base: dict[str, Any], overlay: dict[str, Any], removed: list[Path_] | None = None, _at: Path_ = ()
+) -> dict[str, Any]:
     """Overlay ``overlay`` on ``base``: mappings merge key by key, anything else is replaced.
 
-    A ``null`` in the overlay removes the key, so the model's default applies again.
+    A ``null`` in the overlay removes the key, so the model's default applies again; the path of
+    every removed key is added to ``removed`` so that a misspelt one can still be refused.
     """
     merged = dict(base)
     for key, value in overlay.items():
         if value is None:
             merged.pop(key, None)
+            if removed is not None:
+                removed.append((*_at, key))
         elif isinstance(value, dict) and isinstance(merged.get(key), dict) and not _new_family(merged[key], value):
-            merged[key] = deep_merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value, removed, (*_at, key))
         else:
             merged[key] = value
     return merged
@@ -157,7 +248,22 @@ def resolve_file(path: Path, positions: Positions, _chain: tuple[Path, ...] = ()
         merged = deep_merge(merged, parent_data)
         sources.extend(parent_sources)
     positions.update(own_positions)
-    return deep_merge(merged, data), [*sources, str(path)]
+    removed: list[Path_] = []
+    result = deep_merge(merged, data, removed)
+    for where in removed:
+        _refuse_unknown(where, own_positions, str(path))
+    return result, [*sources, str(path)]
+
+
+def _refuse_unknown(path: Path_, positions: Positions, file: str) -> None:
+    """A ``null`` that removes a key no scenario has is a misspelling, not a removal."""
+    allowed = allowed_keys(path[:-1])
+    key = path[-1]
+    if allowed and key not in allowed:
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ScenarioError([f"{_locate(path, positions, file)}: {_format(path)}: unknown key {str(key)!r}{hint} "
+                             f"Allowed keys here: {', '.join(allowed)}."])
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -328,12 +434,31 @@ def _explicit_path(message: str, positions: Positions) -> Path_ | None:
     return path if any(p[: len(path)] == path for p in positions) else None
 
 
+def _relative_path(path: Path_, message: str, data: Any) -> tuple[Path_, str]:
+    """A block's check may name a field inside it first ("daily_volume: ..."); point at that field."""
+    head, _, rest = message.partition(": ")
+    if not rest or " " in head:
+        return path, message
+    block = data
+    for key in path:
+        block = block[key] if _has(block, key) else None
+    found: list[Any] = []
+    for key in head.split("."):
+        key_ = int(key) if isinstance(block, list) and key.isdigit() else key
+        if not _has(block, key_):
+            return path, message
+        found.append(key_)
+        block = block[key_]
+    return (*path, *found), rest
+
+
 def validation_problems(exc: ValidationError, data: dict[str, Any], positions: Positions, file: str) -> list[str]:
     """Turn a pydantic error into lines of "file:line: field.path: what is wrong"."""
     problems: list[str] = []
     for error in exc.errors(include_url=False):
         path = _data_path(tuple(error["loc"]), data)
         message = _message(error, path)
+        path, message = _relative_path(path, message, data)
         explicit = _explicit_path(message, positions) if not path else None
         if explicit is not None:
             problems.append(f"{_locate(explicit, positions, file)}: {message}")

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ccsim.config import limits as L
 from ccsim.config.distributions import Distribution, Exponential, Lognormal
 from ccsim.config.types import Duration, Fraction, StrictModel
 
@@ -59,18 +60,23 @@ class HangUpPermission(StrictModel):
         ),
     )
     strain_level: float | None = Field(
-        default=None, gt=0, description="Also end difficult calls when the agent's strain is above this level."
+        le=L.MAX_STRAIN, default=None, gt=0,
+        description="Also end difficult calls when the agent's strain is above this level."
     )
     control_buffer: Fraction = Field(
         default=0.3, description="Share of abuse strain the permission itself takes away (a_ctrl; Grandey et al.)."
     )
-    block_after: int | None = Field(default=2, ge=1, description="Terminations after which a caller is blocked.")
+    block_after: int | None = Field(
+        le=L.MAX_COUNT, default=2, ge=1, description="Terminations after which a caller is blocked.",
+    )
     blocked_route: str = Field(
         default="written",
         description='"written" (blocked callers get a written channel; the call ends) or a queue (e.g. complaints).',
     )
     deterrence: Fraction = Field(default=0.25, description="Drop of the abusive share once the policy is known.")
-    deterrence_days: float = Field(default=182.0, gt=0, description="Days until the deterrence is complete.")
+    deterrence_days: float = Field(
+        le=L.MAX_DAYS, default=182.0, gt=0, description="Days until the deterrence is complete.",
+    )
 
 
 class PaidLine(StrictModel):
@@ -81,17 +87,20 @@ class PaidLine(StrictModel):
     """
 
     enabled: bool = True
-    price_per_minute: float = Field(default=0.50, ge=0, description="Currency units per minute (articles: 0.50 EUR).")
-    price_per_call: float = Field(default=0.0, ge=0, description="Currency units per call.")
+    price_per_minute: float = Field(
+        le=L.MAX_PRICE, default=0.50, ge=0, description="Currency units per minute (articles: 0.50 EUR).",
+    )
+    price_per_call: float = Field(le=L.MAX_PRICE, default=0.0, ge=0, description="Currency units per call.")
     free_minutes_per_month: float = Field(
-        default=0.0, ge=0, description="Free minutes per customer per 30-day month (articles: 100 for a $10 client)."
+        le=30 * 24 * 60, default=0.0, ge=0,
+        description="Free minutes per customer per 30-day month (articles: 100 for a $10 client)."
     )
     elasticity: dict[str, float] = Field(
         default_factory=lambda: {"regular": 0.02, "priority": 0.01, "difficult": 0.3},
         description="Per segment, per currency unit of expected price (assumption; RAND N-1636: -15 % for "
         "discretionary callers at a 5-minute call's price).",
     )
-    default_elasticity: float = Field(default=0.02, ge=0, description="For segments not listed.")
+    default_elasticity: float = Field(le=L.MAX_ELASTICITY, default=0.02, ge=0, description="For segments not listed.")
     talk_reduction: Fraction = Field(default=0.20, description="Shorter talk for those who pay (eta, assumption).")
     churn_if_deterred: Fraction = Field(
         default=0.10, description="Share of deterred callers who leave the company (assumption)."
@@ -113,28 +122,46 @@ class Training(StrictModel):
 
     enabled: bool = True
     groups: list[str] = Field(default_factory=lambda: ["first_line"])
-    hours_per_week: Duration = Field(default=7200.0, ge=0, description="Off-phone training per agent-week (2 h).")
-    talk_factor: float = Field(default=0.90, gt=0, description="Talk-time factor once trained ([evidence] 0.90).")
+    hours_per_week: Duration = Field(
+        le=L.HOURS_PER_WEEK, default=7200.0, ge=0, description="Off-phone training per agent-week (2 h).",
+    )
+    talk_factor: float = Field(
+        le=L.MAX_FACTOR, default=0.90, gt=0, description="Talk-time factor once trained ([evidence] 0.90).",
+    )
     resolve_shift: float = Field(default=0.05, ge=-1, le=1, description="Added to P(resolve) (assumption).")
-    transfer_factor: float = Field(default=0.75, ge=0, description="Multiplies transfer probabilities (assumption).")
-    misroute_handover_factor: float = Field(default=0.8, gt=0, description="Faster hand-over of misrouted callers.")
+    transfer_factor: float = Field(
+        le=L.MAX_FACTOR, default=0.75, ge=0, description="Multiplies transfer probabilities (assumption).",
+    )
+    misroute_handover_factor: float = Field(
+        le=L.MAX_FACTOR, default=0.8, gt=0, description="Faster hand-over of misrouted callers.",
+    )
     resilience: Fraction = Field(default=0.2, description="Strain resilience r (assumption).")
-    quit_factor: float = Field(default=0.9, gt=0, description="Multiplies the resignation hazard (Batt 2002).")
+    quit_factor: float = Field(
+        le=L.MAX_FACTOR, default=0.9, gt=0, description="Multiplies the resignation hazard (Batt 2002).",
+    )
     reference_hours_per_week: Duration = Field(
-        default=7200.0, gt=0,
+        le=L.HOURS_PER_WEEK, default=7200.0, gt=0,
         description="Hours at which the effects above hold; other hours scale them with diminishing returns.",
     )
-    ramp_weeks: float = Field(default=4.0, ge=0, description="Effects grow linearly to full over this many weeks.")
-    trainer_cost_per_hour: float = Field(default=40.0, ge=0, description="Trainer cost per agent-hour of training.")
+    ramp_weeks: float = Field(
+        le=L.MAX_DAYS / 7, default=4.0, ge=0, description="Effects grow linearly to full over this many weeks.",
+    )
+    trainer_cost_per_hour: float = Field(
+        le=L.MAX_HOURLY_COST, default=40.0, ge=0, description="Trainer cost per agent-hour of training.",
+    )
 
 
 class IvrRedesign(StrictModel):
     """A menu organised by the customer's words: fewer misroutes, fewer hang-ups (modelling-notes 2.7)."""
 
     enabled: bool = True
-    misroute_factor: float = Field(default=0.5, ge=0, description="Multiplies the misroute share (assumption).")
-    abandon_factor: float = Field(default=0.5, ge=0, description="Multiplies menu hang-ups ([anecdote] 10 % -> 2.5 %).")
-    time_factor: float = Field(default=1.0, gt=0, description="Multiplies the time in the menu.")
+    misroute_factor: float = Field(
+        le=L.MAX_FACTOR, default=0.5, ge=0, description="Multiplies the misroute share (assumption).",
+    )
+    abandon_factor: float = Field(
+        le=L.MAX_FACTOR, default=0.5, ge=0, description="Multiplies menu hang-ups ([anecdote] 10 % -> 2.5 %).",
+    )
+    time_factor: float = Field(le=L.MAX_FACTOR, default=1.0, gt=0, description="Multiplies the time in the menu.")
 
 
 class WarmTransfers(StrictModel):
@@ -184,8 +211,10 @@ class Costs(StrictModel):
 
     currency: str = Field(default="EUR", description="Label only.")
     telephony_per_minute: float = Field(
-        default=0.01, ge=0, description="Cost per minute a caller is connected (menu, queue, talk; assumption)."
+        le=L.MAX_PRICE, default=0.01, ge=0,
+        description="Cost per minute a caller is connected (menu, queue, talk; assumption)."
     )
     lost_customer: float = Field(
-        default=0.0, ge=0, description="Cost of a customer who leaves (acquiring one costs 4-5x keeping one)."
+        le=L.MAX_LUMP_COST, default=0.0, ge=0,
+        description="Cost of a customer who leaves (acquiring one costs 4-5x keeping one)."
     )

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ccsim import units
+from ccsim.config import limits as L
 from ccsim.config.distributions import Distribution, constant
 from ccsim.config.journey import CustomerBase, Difficulty, Ivr, Outcomes, Overflow, Redials, Transfers
 from ccsim.config.policies import Costs, Policies
@@ -42,7 +43,7 @@ DEFAULT_OPENING_HOURS = {
 class Horizon(StrictModel):
     """How long a run lasts and how its days are cut into planning intervals."""
 
-    days: int = Field(default=5, ge=1, le=3660, description="Number of simulated days.")
+    days: int = Field(le=L.MAX_DAYS, default=5, ge=1, description="Number of simulated days.")
     start_date: dt.date = Field(
         default=dt.date(2026, 1, 5),
         description="Calendar date of the first day; its weekday picks opening hours and weights.",
@@ -82,6 +83,9 @@ class Horizon(StrictModel):
                     )
         if not any(span is not None for span in self.opening_hours.values()):
             raise ValueError("opening_hours: the centre is never open")
+        if self.warmup >= self.length:
+            raise ValueError(f"warmup: {units.format_duration(self.warmup)} leaves nothing of a horizon of "
+                             f"{self.days} day(s); make it shorter than the horizon")
         return self
 
     @property
@@ -116,7 +120,8 @@ class Arrivals(StrictModel):
     """
 
     daily_volume: float | None = Field(
-        default=None, gt=0, description="Fresh calls on a day of weight 1 over its opening hours."
+        le=L.MAX_CALLS_PER_DAY, default=None, gt=0,
+        description="Fresh calls on a day of weight 1 over its opening hours."
     )
     intraday_profile: StepFunction | None = Field(
         default=None,
@@ -143,10 +148,25 @@ class Arrivals(StrictModel):
             raise ValueError("give either daily_volume (with intraday_profile) or rates_per_hour")
         if self.rates_per_hour is not None and self.intraday_profile is not None:
             raise ValueError("intraday_profile applies to daily_volume; rates_per_hour needs none")
-        if any(weight < 0 for weight in self.day_of_week.values()):
-            raise ValueError("day_of_week weights must be >= 0")
+        for day, weight in self.day_of_week.items():
+            if not 0 <= weight <= L.MAX_WEIGHT:
+                raise ValueError(f"day_of_week.{day}: weight must be between 0 and {L.MAX_WEIGHT:g}, got {weight:g}")
+        if self.intraday_profile is not None and not any(value > 0 for _, value in self.intraday_profile):
+            raise ValueError("intraday_profile: every weight is 0, so no call would arrive")
+        steps = self.rates_per_hour or ()
+        for at, rate in steps:
+            if rate > L.MAX_RATE_PER_HOUR:
+                raise ValueError(f"rates_per_hour: {rate:g} calls per hour at {units.format_clock(at)} is more than "
+                                 f"{L.MAX_RATE_PER_HOUR:g}")
         _check_dated("rates_by_date", self.rates_by_date, whole=False)
         return self
+
+    def most_calls_per_day(self) -> float:
+        """An upper bound of the expected fresh calls on any one day (before busyness), for bounds on work."""
+        weight = max([1.0, *self.day_of_week.values()])
+        if self.daily_volume is not None:
+            return self.daily_volume * weight
+        return max(rate for _, rate in self.rates_per_hour or ((0.0, 0.0),)) * 24 * weight
 
 
 def _check_dated(field: str, series: dict[dt.date, tuple[tuple[float, float], ...]], whole: bool) -> None:
@@ -210,6 +230,12 @@ class Staffing(StrictModel):
         _check_dated("headcount_by_date", self.headcount_by_date, whole=True)
         return self
 
+    def most_agents(self) -> int:
+        """The most agents this staffing can have on its books on any one day."""
+        steps = [self.headcount, *self.headcount_by_weekday.values()]
+        by_steps = max(value for step in steps for _, value in step)
+        return int(by_steps) + sum(shift.most_agents() for shift in self.shifts)
+
 
 class AgentGroup(StrictModel):
     """Agents with the same skills and staffing."""
@@ -217,8 +243,10 @@ class AgentGroup(StrictModel):
     serves: list[str] = Field(min_length=1, description="Queues this group answers, highest priority first.")
     staffing: Staffing = Field(default_factory=Staffing)
     wrap_up: Distribution = Field(default_factory=lambda: constant(0.0), description="After-call work.")
-    talk_time_factor: float = Field(default=1.0, gt=0, description="Talk-time multiplier for this group.")
-    hourly_cost: float = Field(default=0.0, ge=0, description="Paid cost per agent-hour on duty.")
+    talk_time_factor: float = Field(
+        le=L.MAX_FACTOR, default=1.0, gt=0, description="Talk-time multiplier for this group.",
+    )
+    hourly_cost: float = Field(le=L.MAX_HOURLY_COST, default=0.0, ge=0, description="Paid cost per agent-hour on duty.")
 
 
 class ServiceLevel(StrictModel):
@@ -237,7 +265,7 @@ class Scenario(StrictModel):
 
     name: str = Field(default="scenario", description="Short name shown in tables and reports.")
     description: str = ""
-    seed: int = Field(default=12345, ge=0, description="Root seed of all randomness.")
+    seed: int = Field(le=L.MAX_SEED, default=12345, ge=0, description="Root seed of all randomness.")
     replications: int = Field(default=1, ge=1, le=100000)
     horizon: Horizon = Field(default_factory=Horizon)
     arrivals: Arrivals
@@ -282,6 +310,7 @@ class Scenario(StrictModel):
             served.update(group.serves)
         self._check_journey(queue_names)
         self._check_dates_in_horizon()
+        self._check_work()
         unserved = [q for q in self.queues if q not in served]
         if unserved:
             raise ValueError(
@@ -304,6 +333,17 @@ class Scenario(StrictModel):
                     raise ValueError(f"{where}.{date.isoformat()}: outside the horizon "
                                      f"{first.isoformat()} to {last.isoformat()}")
 
+    def _check_work(self) -> None:
+        """Bound what one replication may ask for, so that a typing slip cannot run for hours."""
+        agents = sum(group.staffing.most_agents() for group in self.groups.values())
+        if agents > L.MAX_AGENTS:
+            raise ValueError(f"groups: the staffing asks for up to {agents:,} agents; one scenario may have at most "
+                             f"{L.MAX_AGENTS:,} (see Bounds in docs/scenario-format.md)")
+        calls = self.arrivals.most_calls_per_day() * self.horizon.days
+        if calls > L.MAX_CALLS_PER_RUN:
+            raise ValueError(f"arrivals: up to {calls:,.0f} fresh calls in one replication of {self.horizon.days} "
+                             f"day(s); at most {L.MAX_CALLS_PER_RUN:,.0f} (shorten the horizon or lower the volume)")
+
     def _check_journey(self, queue_names: list[str]) -> None:
         def known(kind: str, names, where: str, value: str) -> None:
             if value not in names:
@@ -320,10 +360,19 @@ class Scenario(StrictModel):
             for segment in self.outcomes.segment_resolve_shift:
                 known("segment", list(self.segments), f"outcomes.segment_resolve_shift.{segment}", segment)
         if self.customer_base is not None:
-            for segment, size in self.customer_base.segment_sizes.items():
+            base = self.customer_base
+            for segment, size in base.segment_sizes.items():
                 known("segment", list(self.segments), f"customer_base.segment_sizes.{segment}", segment)
-                if size < 1:
-                    raise ValueError(f"customer_base.segment_sizes.{segment}: must be at least 1")
+                if not 1 <= size <= L.MAX_CUSTOMERS:
+                    raise ValueError(
+                        f"customer_base.segment_sizes.{segment}: must be between 1 and {L.MAX_CUSTOMERS:,}"
+                    )
+            fixed = sum(base.segment_sizes.values())
+            rest = [name for name in self.segments if name not in base.segment_sizes]
+            if fixed > base.size or (rest and fixed >= base.size):
+                raise ValueError(f"customer_base.size: {base.size:,} persons leave none for the other segments after "
+                                 f"segment_sizes ({fixed:,})" if rest else
+                                 f"customer_base.size: {base.size:,} is smaller than its segment_sizes ({fixed:,})")
         self._check_policies(queue_names)
         for index, rule in enumerate(self.overflow):
             known("queue", queue_names, f"overflow.{index}.queue", rule.queue)
@@ -343,9 +392,9 @@ class Scenario(StrictModel):
                 known("group", groups, "policies.call_time_limit.groups", group)
             for segment in limit.segments:
                 known("segment", segments, "policies.call_time_limit.segments", segment)
-            if limit.at_limit == "transfer":
-                if limit.transfer_to is None:
-                    raise ValueError("policies.call_time_limit.transfer_to: needed with at_limit: transfer")
+            if limit.at_limit == "transfer" and limit.transfer_to is None:
+                raise ValueError("policies.call_time_limit.transfer_to: needed with at_limit: transfer")
+            if limit.transfer_to is not None:
                 known("queue", queue_names, "policies.call_time_limit.transfer_to", limit.transfer_to)
         hang_up = policies.hang_up
         if hang_up is not None and hang_up.blocked_route != "written":
@@ -355,6 +404,23 @@ class Scenario(StrictModel):
                 known("group", groups, "policies.training.groups", group)
         if policies.difficult_team is not None:
             known("queue", queue_names, "policies.difficult_team.queue", policies.difficult_team.queue)
+        paid = policies.paid_line
+        if paid is not None and "elasticity" in paid.model_fields_set:
+            # "difficult" prices difficult callers of any segment (see the paid-line model).
+            for segment in paid.elasticity:
+                known("segment", [*segments, "difficult"], f"policies.paid_line.elasticity.{segment}", segment)
+        if paid is not None:
+            for segment, value in paid.elasticity.items():
+                if not 0 <= value <= L.MAX_ELASTICITY:
+                    raise ValueError(f"policies.paid_line.elasticity.{segment}: must be between 0 and "
+                                     f"{L.MAX_ELASTICITY:g}, got {value:g}")
+        redesign = policies.ivr_redesign
+        if redesign is not None and self.ivr is not None:
+            for name, base, factor in (("misroute", self.ivr.misroute, redesign.misroute_factor),
+                                       ("abandon", self.ivr.abandon, redesign.abandon_factor)):
+                if base * factor > 1:
+                    raise ValueError(f"policies.ivr_redesign.{name}_factor: {factor:g} x ivr.{name} {base:g} "
+                                     f"is a probability above 1")
 
     @property
     def lead_days(self) -> int:

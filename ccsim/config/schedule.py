@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
@@ -11,26 +12,44 @@ from ccsim.config.types import WEEKDAYS
 
 
 def _parse_steps(value: object) -> tuple[tuple[float, float], ...]:
-    """``{"08:00": 40, "12:00": 35}`` -> ((28800, 40), (43200, 35)), sorted by time."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 0:
-            raise ValueError(f"must be >= 0, got {value}")
-        return ((0.0, float(value)),)
-    if isinstance(value, (tuple, list)) and all(isinstance(p, (tuple, list)) for p in value):
-        return tuple(sorted((float(t), float(v)) for t, v in value))
-    if not isinstance(value, dict) or not value:
+    """``{"08:00": 40, "12:00": 35}`` or ``[["08:00", 40], ...]`` -> ((28800, 40), (43200, 35)), sorted by time.
+
+    Both forms, and a single constant, go through the same checks: times of day, finite numbers
+    that are not yes/no values, nothing negative, no time given twice.
+    """
+    if _is_number(value):
+        return ((0.0, _step_number(value, "value")),)
+    pairs: list[tuple[object, object]]
+    if isinstance(value, dict) and value:
+        pairs = list(value.items())
+    elif isinstance(value, (tuple, list)) and value and all(isinstance(p, (tuple, list)) for p in value):
+        if any(len(p) != 2 for p in value):
+            raise ValueError('each step of a list must be a pair [time of day, value], e.g. [["08:00", 40]]')
+        pairs = [(p[0], p[1]) for p in value]
+    else:
         raise ValueError(
             'expected a number or a mapping of times of day to numbers, e.g. {"08:00": 40, "12:00": 35}'
         )
-    steps = []
-    for key, step_value in value.items():
-        at = units.parse_clock(str(key))
-        if isinstance(step_value, bool) or not isinstance(step_value, (int, float)):
-            raise ValueError(f"value at {key} must be a number, got {step_value!r}")
-        if step_value < 0:
-            raise ValueError(f"value at {key} must be >= 0, got {step_value}")
-        steps.append((at, float(step_value)))
-    return tuple(sorted(steps))
+    steps: dict[float, float] = {}
+    for key, step_value in pairs:
+        at = units.parse_clock(key if _is_number(key) else str(key))
+        if at in steps:
+            raise ValueError(f"time {units.format_clock(at)} is given twice")
+        steps[at] = _step_number(step_value, f"value at {key}")
+    return tuple(sorted(steps.items()))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _step_number(value: object, what: str) -> float:
+    if not _is_number(value):
+        raise ValueError(f"{what} must be a number, got {value!r}")
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{what} must be a finite number >= 0, got {value!r}")
+    return number
 
 
 def _steps_document(steps: tuple[tuple[float, float], ...]) -> dict[str, float]:
@@ -80,13 +99,16 @@ def _parse_hours(value: object) -> tuple[float, float] | None:
         return None
     if isinstance(value, str) and "-" in value:
         start_text, end_text = value.split("-", 1)
-        start, end = units.parse_clock(start_text), units.parse_clock(end_text)
-        if end <= start:
-            raise ValueError(f"closing time must be after opening time in {value!r}")
-        return (start, end)
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return (float(value[0]), float(value[1]))
+        return _span(units.parse_clock(start_text), units.parse_clock(end_text), value)
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) or isinstance(v, str) for v in value):
+        return _span(units.parse_clock(value[0]), units.parse_clock(value[1]), value)
     raise ValueError(f'expected "HH:MM-HH:MM" or "closed", got {value!r}')
+
+
+def _span(start: float, end: float, given: object) -> tuple[float, float]:
+    if end <= start:
+        raise ValueError(f"closing time must be after opening time in {given!r}")
+    return (start, end)
 
 
 OpenSpan = Annotated[

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ccsim.config import limits as L
 from ccsim.config.distributions import Distribution, Uniform
 from ccsim.config.types import Clock, Duration, Fraction, StrictModel
 
@@ -38,7 +39,9 @@ class Shift(StrictModel):
     start: Clock
     length: Duration = Field(gt=0, le=16 * 3600)
     weekdays: list[Weekday] = Field(default_factory=lambda: list(WORKING_WEEK), min_length=1)
-    headcount: int | dict[Weekday, int] = Field(description="Agents on this shift (or per weekday).")
+    headcount: int | dict[Weekday, int] = Field(
+        description="Agents on this shift (or per weekday); all shifts at most 10,000."
+    )
     breaks: list[Break] = Field(default_factory=list)
     break_stagger: Duration = Field(default=1800.0, ge=0, description="Breaks spread over this window.")
     off_phone: Fraction = Field(default=0.0, description="Other planned off-phone share (assumption: 8 %).")
@@ -52,6 +55,10 @@ class Shift(StrictModel):
         if any(count < 0 for count in counts):
             raise ValueError(f"shift {self.name!r}: headcount must be >= 0")
         return self
+
+    def most_agents(self) -> int:
+        """The most agents this shift has on any weekday."""
+        return max(self.headcount.values(), default=0) if isinstance(self.headcount, dict) else self.headcount
 
     def count_on(self, weekday: str) -> int:
         if weekday not in self.weekdays:
@@ -69,34 +76,40 @@ class Stress(StrictModel):
     caller adds a shock; going home multiplies S by ``overnight_carry``.
     """
 
-    rate: float = Field(default=1.3, ge=0, description="Strain units per talk minute (k; calibrated, see docs).")
-    weight_normal: float = Field(default=1.0, ge=0)
-    weight_difficult: float = Field(default=4.0, ge=0)
-    weight_abusive: float = Field(default=8.0, ge=0)
-    abuse_shock: float = Field(default=15.0, ge=0, description="Strain added at the onset of abuse.")
+    rate: float = Field(
+        le=L.MAX_STRAIN, default=1.3, ge=0, description="Strain units per talk minute (k; calibrated, see docs).",
+    )
+    weight_normal: float = Field(le=L.MAX_WEIGHT, default=1.0, ge=0)
+    weight_difficult: float = Field(le=L.MAX_WEIGHT, default=4.0, ge=0)
+    weight_abusive: float = Field(le=L.MAX_WEIGHT, default=8.0, ge=0)
+    abuse_shock: float = Field(le=L.MAX_STRAIN, default=15.0, ge=0, description="Strain added at the onset of abuse.")
     recovery_idle: Duration = Field(default=600.0, gt=0, description="Recovery time constant while idle.")
     recovery_wrap: Duration = Field(default=600.0, gt=0, description="Recovery time constant in wrap-up.")
     recovery_break: Duration = Field(default=300.0, gt=0, description="Recovery time constant on a break.")
     overnight_carry: Fraction = Field(default=0.1, description="Share of strain left after going home.")
     burnout_threshold: float = Field(
-        default=45.0, gt=0, description="Strain above which agent time counts towards burnout_share."
+        le=L.MAX_STRAIN, default=45.0, gt=0, description="Strain above which agent time counts towards burnout_share."
     )
 
 
 class Exhaustion(StrictModel):
     """Chronic exhaustion E in [0, 1], updated each day from the day's mean strain on duty."""
 
-    sustainable_strain: float = Field(default=45.0, gt=0, description="S_0: mean strain an agent sustains.")
-    gain: float = Field(default=0.10, ge=0, description="alpha, per day.")
-    decay_days: float = Field(default=30.0, gt=0, description="tau_E, days.")
+    sustainable_strain: float = Field(
+        le=L.MAX_STRAIN, default=45.0, gt=0, description="S_0: mean strain an agent sustains.",
+    )
+    gain: float = Field(le=L.MAX_FACTOR, default=0.10, ge=0, description="alpha, per day.")
+    decay_days: float = Field(le=L.MAX_DAYS, default=30.0, gt=0, description="tau_E, days.")
 
 
 class Absence(StrictModel):
     """Daily hazards on scheduled working days, growing with exhaustion as multiplier**E."""
 
     sickness_base: Fraction = Field(default=0.012, description="p_0: P(sick spell starts) per working day.")
-    sickness_multiplier: float = Field(default=5.0, ge=1)
-    sickness_mean_days: float = Field(default=2.5, ge=1, description="Mean spell, working days (1 + geometric).")
+    sickness_multiplier: float = Field(le=L.MAX_WEIGHT, default=5.0, ge=1)
+    sickness_mean_days: float = Field(
+        le=L.MAX_DAYS, default=2.5, ge=1, description="Mean spell, working days (1 + geometric).",
+    )
     stress_leave_exhaustion: Fraction = Field(default=0.8, description="Exhaustion from which long leave may start.")
     stress_leave_probability: Fraction = Field(default=0.01, description="P(long stress leave) per working day.")
     stress_leave_days: Distribution = Field(
@@ -106,25 +119,35 @@ class Absence(StrictModel):
     resignation_base: Fraction = Field(
         default=0.0009, description="q_0: P(resigns) per working day of a five-day week (x 5/7 per calendar day)."
     )
-    resignation_multiplier: float = Field(default=5.0, ge=1)
+    resignation_multiplier: float = Field(le=L.MAX_WEIGHT, default=5.0, ge=1)
 
 
 class Hiring(StrictModel):
     """Vacancies are refilled after a lag by new hires who train off the phones, then ramp up."""
 
-    lag_days: float = Field(default=30.0, ge=0, description="Days from resignation to the new hire's start.")
-    training_days: int = Field(default=20, ge=0, description="Working days of classroom training.")
-    hire_cost: float = Field(default=7500.0, ge=0, description="Recruiting cost per hire ([vendor] SQM $7,500).")
-    ramp_aht_factor: float = Field(default=1.3, ge=1, description="New hires' talk-time factor after training.")
-    ramp_days: float = Field(default=30.0, gt=0, description="Time constant of the learning curve, working days.")
+    lag_days: float = Field(
+        le=L.MAX_DAYS, default=30.0, ge=0, description="Days from resignation to the new hire's start.",
+    )
+    training_days: int = Field(le=L.MAX_DAYS, default=20, ge=0, description="Working days of classroom training.")
+    hire_cost: float = Field(
+        le=L.MAX_LUMP_COST, default=7500.0, ge=0, description="Recruiting cost per hire ([vendor] SQM $7,500).",
+    )
+    ramp_aht_factor: float = Field(
+        le=L.MAX_FACTOR, default=1.3, ge=1, description="New hires' talk-time factor after training.",
+    )
+    ramp_days: float = Field(
+        le=L.MAX_DAYS, default=30.0, gt=0, description="Time constant of the learning curve, working days.",
+    )
     new_hire_resolve_shift: float = Field(default=-0.05, ge=-1, le=0, description="FCR shift for new hires.")
-    new_hire_days: float = Field(default=365.0, ge=0, description="How long the FCR shift lasts, days.")
+    new_hire_days: float = Field(le=L.MAX_DAYS, default=365.0, ge=0, description="How long the FCR shift lasts, days.")
 
 
 class Coupling(StrictModel):
     """Exhausted agents work more slowly and resolve less (KC & Terwiesch 2009; Dong et al. 2015)."""
 
-    talk_per_exhaustion: float = Field(default=0.10, ge=0, description="Talk-time factor 1 + this x E.")
+    talk_per_exhaustion: float = Field(
+        le=L.MAX_FACTOR, default=0.10, ge=0, description="Talk-time factor 1 + this x E.",
+    )
     resolve_per_exhaustion: float = Field(default=-0.05, ge=-1, le=0, description="P(resolve) shift per unit E.")
 
 

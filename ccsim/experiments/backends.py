@@ -13,10 +13,8 @@ finished is already on disk and a resume runs the rest.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ccsim.experiments.sweep import Task, TaskResult, last_line
+from ccsim.experiments.workers import watch_parent
 
 # Tasks handed to workers ahead of need, per worker: enough that no worker waits for the next
 # task, few enough that a Ctrl-C has little queued work to drop.
@@ -79,15 +78,7 @@ def _start_worker() -> None:
     # Workers leave Ctrl-C to the parent, which decides what to keep; otherwise every worker would
     # die with a traceback of its own and take its finished task with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A parent killed outright (kill -9, out of memory) cannot stop its pool, and the workers would
-    # wait for tasks forever; they watch for it instead.
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int, every: float = 0.5) -> None:
-    while os.getppid() == parent:
-        time.sleep(every)
-    os._exit(1)
+    watch_parent()
 
 
 class LocalBackend:

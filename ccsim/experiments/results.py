@@ -36,6 +36,20 @@ from ccsim.metrics.stats import INTERVAL_METHOD, Estimate, summarise
 from ccsim.metrics.tables import RunTables
 
 TABLE_NAMES = tuple(f.name for f in fields(RunTables))
+COMPLETE_FILE = "complete.json"
+"""Written last: the files of one finished run with their sizes. A folder without it is incomplete."""
+WRITTEN_BY_CCSIM = (COMPLETE_FILE, "provenance.json", "summary.json", "comparison.json", "sweep.json", "report.html")
+"""Files by which ``--overwrite`` knows a folder as ccsim's own, which it may replace."""
+
+
+class IncompleteResults(ValueError):
+    """A results folder that a run did not finish writing, or that mixes files of two runs."""
+
+
+def is_results_folder(path: Path) -> bool:
+    """Whether ``path`` holds what a ccsim command wrote (so that ``--overwrite`` may replace it)."""
+    return any((path / name).exists() for name in WRITTEN_BY_CCSIM) or any(
+        (child / name).exists() for child in path.iterdir() if child.is_dir() for name in WRITTEN_BY_CCSIM)
 
 
 def scenario_document(scenario: Scenario) -> dict[str, Any]:
@@ -135,6 +149,7 @@ def write_results(
 ) -> dict[str, Estimate]:
     """Write the results folder for one scenario; returns the KPI estimates."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / COMPLETE_FILE).unlink(missing_ok=True)
     estimates = summarise([r.kpis for r in results])
     atomic_write(out / "scenario.yaml", yaml.safe_dump(scenario_document(scenario), sort_keys=False).encode())
     write_json(out / "summary.json", summary_document(scenario, estimates))
@@ -150,7 +165,15 @@ def write_results(
             frame.to_parquet(temporary, index=False)
             os.replace(temporary, path)
     write_json(out / "provenance.json", {**provenance, "environment": environment()})
+    written = ["scenario.yaml", "summary.json", "summary.csv", "replications.csv", "provenance.json"]
+    written += [f"tables/{name}.parquet" for name in TABLE_NAMES] if write_tables else []
+    mark_complete(out, written)
     return estimates
+
+
+def mark_complete(out: Path, files: list[str]) -> None:
+    """Record that ``files`` (paths inside ``out``) form one finished run; written last."""
+    write_json(out / COMPLETE_FILE, {"files": {name: (out / name).stat().st_size for name in files}})
 
 
 @dataclass
@@ -168,12 +191,30 @@ class SavedRun:
         return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
+def check_complete(path: Path) -> None:
+    """Refuse a folder whose run stopped while writing, or whose files are not all of one run."""
+    try:
+        listed = json.loads((path / COMPLETE_FILE).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise IncompleteResults(f"{path}: incomplete results folder (the run stopped while writing it); "
+                                "run it again with --overwrite") from None
+    # Sizes are recorded for provenance but not compared: tools may rewrite a table in place.
+    changed = [name for name in listed if not (path / name).is_file()]
+    tables = path / "tables"
+    extra = [f"tables/{p.name}" for p in tables.glob("*.parquet")] if tables.is_dir() else []
+    changed += [name for name in extra if name not in listed]
+    if changed:
+        raise IncompleteResults(f"{path}: files of different runs are mixed ({', '.join(sorted(changed)[:5])}); "
+                                "run it again into an empty folder or with --overwrite")
+
+
 def read_results(path: Path) -> SavedRun:
     """Read a results folder written by :func:`write_results`."""
     path = Path(path)
     missing = [n for n in ("scenario.yaml", "summary.json", "replications.csv") if not (path / n).exists()]
     if missing:
         raise FileNotFoundError(f"{path}: not a ccsim results folder (missing {', '.join(missing)})")
+    check_complete(path)
     return SavedRun(
         path=path,
         scenario=yaml.safe_load((path / "scenario.yaml").read_text()),

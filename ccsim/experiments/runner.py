@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 
 from ccsim.config.scenario import Scenario
+from ccsim.experiments.workers import watch_parent
 from ccsim.metrics.kpis import run_kpis
 from ccsim.metrics.tables import RunTables, build_tables
 from ccsim.model.centre import ContactCentre
@@ -69,7 +70,8 @@ def run_tasks(
         for index, (scenario, number) in enumerate(tasks):
             on_done(index, simulate(scenario, number, keep_tables))
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Workers die with this process even when it is killed outright (run, compare and staff all come here).
+    with ProcessPoolExecutor(max_workers=jobs, initializer=watch_parent) as pool:
         pending: dict[Future, int] = {
             pool.submit(simulate, scenario, number, keep_tables): index
             for index, (scenario, number) in enumerate(tasks)

@@ -1,0 +1,278 @@
+"""Each way bad input once crashed ccsim or was accepted, as a one-change scenario (fast)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ccsim import units
+from ccsim.cli import app
+from ccsim.config.types import StrictModel, _admits_bool
+
+GOOD = textwrap.dedent(
+    """\
+    name: small
+    horizon:
+      days: 1
+    arrivals:
+      daily_volume: 300
+    segments:
+      regular:
+        share: 1
+        patience: {dist: exponential, mean: 240s}
+        talk_time: {dist: lognormal, mean: 5min, cv: 1.1}
+    queues:
+      main: {}
+    groups:
+      first_line:
+        serves: [main]
+        staffing: {headcount: 6}
+    """
+)
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exception is None or isinstance(result.exception, SystemExit), output
+    assert "Traceback" not in output
+    return result.exit_code, output
+
+
+def validate(tmp_path: Path, text: str):
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    return invoke("validate", str(path))
+
+
+def refused(tmp_path: Path, text: str, *fragments: str) -> str:
+    code, output = validate(tmp_path, text)
+    assert code == 2, output
+    assert output.startswith("error: "), output
+    for fragment in fragments:
+        assert fragment in output, output
+    return output
+
+
+# 1. Numbers that are not numbers
+@pytest.mark.parametrize(("old", "new", "fragment"), [
+    ("daily_volume: 300", "daily_volume: .inf", "finite"),
+    ("daily_volume: 300", "daily_volume: .nan", "finite"),
+    ("daily_volume: 300", "daily_volume: true", "yes/no"),
+    ("daily_volume: 300", "daily_volume: 1e300", "less than or equal"),
+    ("mean: 240s", "mean: 1e999s", "finite"),
+    ("mean: 240s", "mean: 99999d", "ten years"),
+    ("headcount: 6", "headcount: .inf", "finite"),
+    ("talk_time: {dist: lognormal, mean: 5min, cv: 1.1}", "talk_time: {dist: weibull, shape: 0.001, mean: 5min}",
+     "greater than or equal"),
+    ("talk_time: {dist: lognormal, mean: 5min, cv: 1.1}", "talk_time: {dist: empirical, values: [60, .nan]}",
+     "finite"),
+    ("serves: [main]", "serves: [main]\n    talk_time_factor: .inf", "finite"),
+])
+def test_numbers_are_finite_and_physical(tmp_path, old, new, fragment):
+    refused(tmp_path, GOOD.replace(old, new), fragment)
+
+
+def test_every_numeric_field_refuses_yes_no_values():
+    """A field added later gets the check too: every model inherits it from StrictModel."""
+    def models(cls):
+        yield cls
+        for sub in cls.__subclasses__():
+            yield from models(sub)
+    numeric = [(m, n) for m in models(StrictModel) for n, f in m.model_fields.items() if f.annotation in (int, float)]
+    assert numeric and all(not _admits_bool(m.model_fields[n].annotation) for m, n in numeric)
+
+
+def test_numeric_fields_have_upper_bounds():
+    from ccsim.config.scenario import Scenario
+    unbounded = []
+
+    def walk(schema, root, where):
+        schema = root["$defs"][schema["$ref"].split("/")[-1]] if "$ref" in schema else schema
+        for name, prop in schema.get("properties", {}).items():
+            options = prop.get("anyOf", [prop])
+            if any(o.get("type") in ("number", "integer") and "maximum" not in o and "exclusiveMaximum" not in o
+                   for o in options):
+                unbounded.append(f"{where}.{name}")
+    root = Scenario.model_json_schema()
+    for name, definition in root["$defs"].items():
+        walk(definition, root, name)
+    # Headcounts are bounded for the whole scenario (MAX_AGENTS), in Scenario's checks.
+    assert set(unbounded) <= {"Shift.headcount", "Staffing.headcount"}, unbounded
+
+
+# 2. Every form of a field is checked
+@pytest.mark.parametrize(("old", "new", "fragment"), [
+    ("headcount: 6", "headcount: [[0, -3]]", ">= 0"),
+    ("headcount: 6", "headcount: [[0, null]]", "must be a number"),
+    ("days: 1", 'days: 1\n  opening_hours: {mon: ["20:00", "08:00"]}', "closing time must be after"),
+    ("days: 1", "days: 1\n  warmup: 2d", "warmup"),
+    ("queues:", "customer_base: {size: 10, segment_sizes: {regular: 50}}\nqueues:", "customer_base.size"),
+    ("queues:", "policies: {call_time_limit: {transfer_to: nowhere}}\nqueues:", "unknown queue 'nowhere'"),
+])
+def test_every_form_and_cross_field_rule(tmp_path, old, new, fragment):
+    refused(tmp_path, GOOD.replace(old, new), fragment)
+
+
+# 3. Hostile YAML
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("a: &a [*a]\n", "alias"),
+    ("x: " + "[" * 5000 + "]" * 5000 + "\n", "nested"),
+    ("".join(f"{c}: &{c} [{','.join(['*' + p] * 9) if p else ','.join(['lol'] * 9)}]\n"
+             for p, c in zip(["", *"abcdefgh"], "abcdefghi")), "aliases are expanded"),
+    (GOOD.replace("days: 1", "days: 1\n  start_date: 2026-13-45"), "not a valid"),
+    (GOOD.replace("daily_volume: 300", "daily_volume: !!float abc"), "not a valid float"),
+])
+def test_hostile_yaml_is_refused_quickly(tmp_path, text, fragment):
+    started = time.perf_counter()
+    refused(tmp_path, text, fragment)
+    assert time.perf_counter() - started < 10
+
+
+def test_misspelt_null_in_a_variant_is_an_unknown_key(tmp_path):
+    (tmp_path / "base.yaml").write_text(GOOD)
+    (tmp_path / "v.yaml").write_text("extends: base.yaml\nredails: null\n")
+    code, output = invoke("validate", str(tmp_path / "v.yaml"))
+    assert code == 2 and "unknown key 'redails'" in output and "redials" in output
+
+
+# 4. Messages are text, not markup
+@pytest.mark.parametrize("name", ["'[/]'", "':x: [bold]b'"])
+def test_markup_in_names_is_printed_as_text(tmp_path, name):
+    code, output = validate(tmp_path, GOOD.replace("name: small", f"name: {name}"))
+    assert code == 0 and name.strip("'") in output.replace("\n", "")
+    output = refused(tmp_path, GOOD + f"{name}: 1\n", "unknown key")
+    assert name.strip("'") in output.replace("\n", "")
+
+
+# 5. Files named in a scenario
+@pytest.mark.parametrize("file", ["../../../../../../etc/passwd", "/dev/zero", "missing.csv"])
+def test_empirical_files_are_read_safely(tmp_path, file):
+    output = refused(tmp_path, GOOD.replace("talk_time: {dist: lognormal, mean: 5min, cv: 1.1}",
+                                            f"talk_time: {{dist: empirical, file: {file}}}"))
+    assert "root:" not in output
+
+
+# 6. Output folders
+def test_out_that_cannot_be_created(tmp_path):
+    (tmp_path / "s.yaml").write_text(GOOD)
+    (tmp_path / "file").write_text("x")
+    code, output = invoke("run", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "file" / "sub"), "-r", "1")
+    assert code == 2 and "cannot create" in output
+
+
+def test_overwrite_replaces_and_report_refuses_incomplete(tmp_path):
+    (tmp_path / "s.yaml").write_text(GOOD)
+    out = tmp_path / "out"
+    assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1")[0] == 0
+    (out / "tables" / "stale.parquet").write_bytes(b"old")
+    assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1", "--overwrite",
+                  "--no-report")[0] == 0
+    assert not (out / "tables" / "stale.parquet").exists() and not (out / "report.html").exists()
+    (out / "tables" / "stale.parquet").write_bytes(b"old")
+    code, output = invoke("report", str(out))
+    assert code == 2 and "mixed" in output
+    (out / "tables" / "stale.parquet").unlink()
+    (out / "complete.json").unlink()  # as if killed while writing
+    code, output = invoke("report", str(out))
+    assert code == 2 and "incomplete" in output
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep")
+    code, output = invoke("run", str(tmp_path / "s.yaml"), "--out", str(other), "--overwrite")
+    assert code == 2 and (other / "notes.txt").exists()
+
+
+# 8. Unbounded work
+@pytest.mark.parametrize(("old", "new"), [
+    ("headcount: 6", "headcount: 10000000"),
+    ("staffing: {headcount: 6}", "staffing: {shifts: [{name: a, start: '08:00', length: 8h, headcount: 1000000}]}"),
+    ("days: 1", "days: 3000"),
+])
+def test_work_is_bounded(tmp_path, old, new):
+    text = GOOD.replace(old, new)
+    if "days: 3000" in text:
+        text = text.replace("daily_volume: 300", "daily_volume: 100000")
+    refused(tmp_path, text, "at most")
+
+
+# 9. Two false rejections, and the duration and clock forms planners write (issue 14, item 5)
+def test_merge_key_with_override_and_unit_min(tmp_path):
+    code, output = validate(tmp_path, GOOD.replace("horizon:\n  days: 1", "horizon: {<<: {days: 3}, days: 1}"))
+    assert code == 0, output
+    (tmp_path / "talk.csv").write_text("minutes\n4\n5\n6\n")
+    code, output = validate(tmp_path, GOOD.replace(
+        "talk_time: {dist: lognormal, mean: 5min, cv: 1.1}", "talk_time: {dist: empirical, file: talk.csv, unit: min}"))
+    assert code == 0, output
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30 secs", 30), ("1h 30min", 5400), ("2min30s", 150),
+                                               ("0:01:30", 90), ("30 sec.", 30)])
+def test_duration_forms(text, seconds):
+    assert units.parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("8:00", 28800), ("8am", 28800), ("5:30pm", 63000), ("24:00", 86400)])
+def test_clock_forms(text, seconds):
+    assert units.parse_clock(text) == seconds
+
+
+def test_ambiguous_durations_show_the_accepted_form(tmp_path):
+    refused(tmp_path, GOOD.replace("mean: 240s", "mean: 1:30"), '"1h 30min"')
+    refused(tmp_path, GOOD.replace("mean: 240s", "mean: 30 parsecs"), '"30 secs"')
+
+
+def test_complete_marker_lists_the_files(tmp_path):
+    (tmp_path / "s.yaml").write_text(GOOD)
+    out = tmp_path / "out"
+    assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1", "--no-report")[0] == 0
+    assert "summary.json" in json.loads((out / "complete.json").read_text())["files"]
+
+
+# 7. Processes: the pool of `ccsim run --jobs 2` dies with its parent
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_run_workers_die_with_their_parent(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "s.yaml").write_text(GOOD.replace("days: 1", "days: 60").replace("daily_volume: 300",
+                                                                                  "daily_volume: 3000"))
+    parent = subprocess.Popen([sys.executable, "-c", "from ccsim.cli import main; main()", "run",
+                               str(tmp_path / "s.yaml"), "--out", str(tmp_path / "out"), "-r", "4", "--jobs", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = [w for w in _children(parent.pid)
+                   if "python" in Path(f"/proc/{w}/cmdline").read_text(errors="replace")]
+    assert workers, "no pool workers started"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.2)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    for worker in alive:  # leave nothing behind even when the test fails
+        os.kill(worker, signal.SIGKILL)
+    assert not alive
