@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ccsim import units
 from ccsim.config import limits as L
@@ -52,7 +52,7 @@ class Horizon(StrictModel):
     warmup: Duration = Field(
         default=0.0, ge=0, description="Calls arriving before this time of the first reported day are left out of KPIs."
     )
-    warmup_days: int | Literal["auto"] = Field(
+    warmup_days: Annotated[int, Field(ge=0, le=366)] | Literal["auto"] = Field(
         default="auto",
         description=(
             "Days simulated before start_date and left out of every table and measure, so the first "
@@ -92,13 +92,6 @@ class Horizon(StrictModel):
     def length(self) -> float:
         """Length of the horizon in seconds."""
         return self.days * units.DAY
-
-    @field_validator("warmup_days")
-    @classmethod
-    def _warm_days(cls, value: int | str) -> int | str:
-        if isinstance(value, int) and not 0 <= value <= 366:
-            raise ValueError(f"warmup_days must be auto or a whole number of days from 0 to 366; got {value}")
-        return value
 
     def weekday(self, day: int) -> int:
         """Weekday number (0 = Monday) of day ``day`` of the run."""
