@@ -254,7 +254,7 @@ def test_verdict_wording():
                             "redial_share": Estimate(0.006, 0.001, 0.004, 0.008, 6),
                             "cost_total": Estimate(-930.0, 40.0, -1010.0, -850.0, 6),
                             "asa_s": Estimate(2.0, 3.0, -4.0, 8.0, 6)}, "EUR")
-    assert found.line == ("improves burnout −5.2 points [−5.8, −4.6]; cost −930 EUR [−1,010, −850] — "
+    assert found.line == ("improves burnout −5.20 points [−5.80, −4.60]; cost −930 EUR [−1,010, −850] — "
                           "worsens redials +0.60 points [+0.40, +0.80]")
     assert V.verdict("y", {"asa_s": Estimate(2.0, 3.0, -4.0, 8.0, 6)}).line == "no significant change"
 

@@ -291,25 +291,33 @@ def test_resume_refuses_a_changed_experiment(tmp_path):
 # --- failures -----------------------------------------------------------------------------------
 
 
-def test_a_failing_task_does_not_stop_the_others(tmp_path):
+def test_a_nonsense_point_is_refused_before_any_task_runs(tmp_path):
+    # 2.4e23 calls an hour: the point is refused when the sweep is planned, with the point's name and
+    # the experiment file's line, and nothing runs.
     path = write_experiment(tmp_path, WITH_FAILURE)
     out = tmp_path / "out"
     code, output = sweep(str(path), "--out", str(out), "--jobs", "2")
-    assert code == 1, output
-    assert "2 of 6 task(s) failed" in output and "lam value too large" in output and "Traceback" not in output
-    errors = sorted(out.glob("tasks/typo-in-demand/rep-*.error.json"))
-    assert len(errors) == 2
-    assert "Traceback" in json.loads(errors[0].read_text())["traceback"]
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["tasks"] == {"total": 6, "done": 4, "failed": 2, "not_run": 0}
-    points = pd.read_parquet(out / POINTS_PARQUET).set_index("name")
-    assert points.loc["as planned", "replications"] == 2 and points.loc["two more agents", "asa_s_n"] == 2
-    assert points.loc["typo in demand", "replications"] == 0
-    assert "2 of 6 tasks failed" in (out / "report.html").read_text()
+    assert code == 2, output
+    assert "point 'typo in demand'" in output and "experiment.yaml:7" in output and "Traceback" not in output
+    assert not list(out.glob("tasks/*/rep-*.json"))
 
-    # A resume runs the failed tasks again (they fail again) and leaves the others alone.
-    code, output = sweep(str(path), "--out", str(out), "--resume")
-    assert code == 1 and "4 already done" in output, output
+
+def fails_in_one_point(task: Task) -> TaskResult:
+    """A task function that raises on every replication of one point, as a model error would."""
+    if task.point == "headcount-24-rates-per-hour-260":
+        raise ValueError("lam value too large")
+    return run_task(task)
+
+
+def test_a_failing_task_does_not_stop_the_others(experiment, tmp_path):
+    plan = load_experiment(experiment, replications=2)
+    folder = SweepFolder(tmp_path)
+    folder.start(plan)
+    run = run_sweep(plan, folder, LocalBackend(2), function=fails_in_one_point)
+    failed = folder.errors(plan)
+    assert not run.interrupted and run.failed == 2 and run.done + run.failed == 8
+    assert all("lam value too large" in f["error"] for f in failed)
+    assert {f["point"] for f in failed} == {"headcount-24-rates-per-hour-260"}
 
 
 def dies_in_one_task(task: Task) -> TaskResult:
