@@ -258,15 +258,20 @@ def test_warm_up_carries_a_pending_redial_into_the_reported_window():
     assert result.kpis["offered"] == 1.0
 
 
-def test_a_redial_after_abandoning_the_experts_goes_back_to_the_experts():
-    # first_line transfers to the experts, whose agent is busy with another caller until 1000 s; the
-    # transferred caller gives up there after 50 s and redials 500 s later, straight to the experts.
-    spec = scenario(
+def abandoned_at_the_experts(return_to: str):
+    """first_line transfers everyone to the experts, whose agent is busy; waiting callers give up after 50 s."""
+    return scenario(
         outcomes={"groups": {"first_line": {"resolve": 0.0, "transfer": {"experts": 1.0}}}},
         segments={"regular": {"share": 0.5, "patience": det(50)},
                   "expert_only": {"share": 0.5, "queue": "experts", "talk_time": det(1000), "patience": det(50)}},
-        redials={"queue_abandon": {"probability": 1.0, "delay": det(500), "return_to": "queue_left"}},
+        redials={"queue_abandon": {"probability": 1.0, "delay": det(500), "return_to": return_to}},
     )
+
+
+def test_a_redial_after_abandoning_the_experts_goes_back_to_the_experts():
+    # first_line transfers to the experts, whose agent is busy with another caller until 1000 s; the
+    # transferred caller gives up there after 50 s and redials 500 s later, straight to the experts.
+    spec = abandoned_at_the_experts("queue_left")
     result = run(spec, ScriptedCall(0, segment="expert_only"), ScriptedCall(10, segment="regular"))
     calls = result.tables.calls.set_index("call_id")
     legs = result.tables.legs
@@ -280,12 +285,7 @@ def test_a_redial_after_abandoning_the_experts_goes_back_to_the_experts():
 
 def test_a_redial_told_to_start_over_goes_through_the_first_line_again():
     # The same journey with return_to: start: the redial joins general, where it began.
-    spec = scenario(
-        outcomes={"groups": {"first_line": {"resolve": 0.0, "transfer": {"experts": 1.0}}}},
-        segments={"regular": {"share": 0.5, "patience": det(50)},
-                  "expert_only": {"share": 0.5, "queue": "experts", "talk_time": det(1000), "patience": det(50)}},
-        redials={"queue_abandon": {"probability": 1.0, "delay": det(500), "return_to": "start"}},
-    )
+    spec = abandoned_at_the_experts("start")
     result = run(spec, ScriptedCall(0, segment="expert_only"), ScriptedCall(10, segment="regular"))
     calls = result.tables.calls
     assert calls.loc[calls["attempt"] == 2, "first_queue"].astype(str).tolist() == ["general"]
