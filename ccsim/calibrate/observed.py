@@ -110,5 +110,5 @@ def observed_intervals(calls: pd.DataFrame, interval: float, gap: float = DEFAUL
     table = table.reset_index()
     table["time"] = [f"{int(s * interval // 3600):02d}:{int(s * interval % 3600 // 60):02d}" for s in table["slot"]]
     columns = ["date", "time", "slot", "offered", "answered", "abandoned", "abandon_rate", "asa_s", "service_level",
-               "aht_s", "agents", "occupancy"]
+               "aht_s", "agents", "occupancy", "busy_s", "duty_s"]
     return table[columns].sort_values(["date", "slot"]).reset_index(drop=True)

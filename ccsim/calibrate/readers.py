@@ -132,7 +132,11 @@ def read_technion(path: Path) -> LogTable:
 
 def load_column_map(path: Path | None) -> dict[str, str]:
     """The ``calls`` layout's column names: {field: column in the export}; fields default to their own name."""
-    mapping = {name: name for name in CALL_FIELDS}
+    return _column_map(path, CALL_FIELDS)
+
+
+def _column_map(path: Path | None, fields: tuple[str, ...]) -> dict[str, str]:
+    mapping = {name: name for name in fields}
     if path is None:
         return mapping
     try:
@@ -142,8 +146,8 @@ def load_column_map(path: Path | None) -> dict[str, str]:
     if not isinstance(given, dict):
         raise LogError(f"{path}: expected a mapping of field: column name")
     for key, value in given.items():
-        if key not in CALL_FIELDS:
-            raise LogError(f"{path}: unknown field {key!r}; fields are {', '.join(CALL_FIELDS)}")
+        if key not in fields:
+            raise LogError(f"{path}: unknown field {key!r}; fields are {', '.join(fields)}")
         mapping[key] = str(value)
     return mapping
 
@@ -185,9 +189,95 @@ def read_calls(path: Path, columns: dict[str, str]) -> LogTable:
     return _check_abandons(LogTable(calls, str(path), odd), path)
 
 
+INTERVAL_FIELDS = ("date", "interval_start", "offered", "answered", "abandoned", "aht_s", "asa_s", "service_level",
+                   "agents")
+INTERVAL_REQUIRED = INTERVAL_FIELDS[:7]
+
+
+@dataclass
+class IntervalReport:
+    """A half-hourly (or other) ACD interval report in the layout of :func:`observed_intervals`."""
+
+    intervals: pd.DataFrame
+    source: str
+    interval: float
+    has_agents: bool
+    odd: dict[str, int] = field(default_factory=dict)
+
+
+def read_intervals(path: Path, columns: dict[str, str], interval: float) -> IntervalReport:
+    """An interval report: one row per date and interval with offered, answered, abandoned, AHT and ASA
+    (seconds), optionally service level (share or percent) and agents. ``interval_start`` is HH:MM."""
+    frame = read_table(path)
+    _require(frame, path, [columns[name] for name in INTERVAL_REQUIRED])
+    dates = pd.to_datetime(frame[columns["date"]].astype(str).str.strip(), errors="coerce")
+    if dates.isna().any():
+        row = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise LogError(f"{path}: row {row + 2}, column {columns['date']}: {frame[columns['date']].iloc[row]!r} "
+                       "is not a date (e.g. 1999-02-01)")
+    start_text = frame[columns["interval_start"]].astype(str).str.strip()
+    start = _clock_seconds(start_text.where(start_text.str.count(":") == 2, start_text + ":00"), path,
+                           columns["interval_start"])
+    off_grid = (start % interval != 0) | (start >= 86400)
+    if off_grid.any():
+        row = int(np.flatnonzero(off_grid)[0])
+        raise LogError(f"{path}: row {row + 2}, column {columns['interval_start']}: {start_text.iloc[row]!r} is not "
+                       f"the start of a {int(interval // 60)}-minute interval (give --interval to match the report)")
+    counts = {name: _numbers(frame[columns[name]], path, columns[name]) for name in ("offered", "answered",
+                                                                                     "abandoned")}
+    blank = {name: frame[columns[name]].astype(str).str.strip() == "" for name in ("aht_s", "asa_s")}
+    means = {name: _numbers(frame[columns[name]].where(~blank[name], "0"), path, columns[name])
+             for name in ("aht_s", "asa_s")}
+    over = counts["answered"] + counts["abandoned"] > counts["offered"] + 1e-9
+    if over.any():
+        row = int(np.flatnonzero(over)[0])
+        raise LogError(f"{path}: row {row + 2}, columns {columns['answered']}/{columns['abandoned']}: answered + "
+                       f"abandoned exceed offered ({columns['offered']})")
+    table = pd.DataFrame({"date": dates.dt.date, "slot": (start // interval).astype(int), **counts})
+    table["time"] = [f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}" for s in start]
+    answered = table["answered"] > 0
+    table["aht_s"] = np.where(answered, means["aht_s"], np.nan)
+    table["asa_s"] = np.where(answered, means["asa_s"], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["abandon_rate"] = table["abandoned"] / table["offered"]
+    if columns["service_level"] in frame.columns:
+        level = _numbers(frame[columns["service_level"]], path, columns["service_level"])
+        table["service_level"] = level / 100.0 if level.max(initial=0) > 1 else level
+    else:
+        table["service_level"] = np.nan
+    has_agents = columns["agents"] in frame.columns
+    table["agents"] = _numbers(frame[columns["agents"]], path, columns["agents"]) if has_agents else np.nan
+    table["occupancy"] = np.where(table["agents"] > 0, table["answered"] * table["aht_s"].fillna(0)
+                                  / (interval * table["agents"].where(table["agents"] > 0)), np.nan)
+    table["busy_s"] = table["answered"] * table["aht_s"].fillna(0)
+    table["duty_s"] = table["agents"] * interval
+    duplicated = table.duplicated(["date", "slot"])
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        raise LogError(f"{path}: row {row + 2}: a second row for {table['date'].iloc[row]} {table['time'].iloc[row]}")
+    if table["offered"].sum() == 0:
+        raise LogError(f"{path}: no calls offered")
+    if table["abandoned"].sum() == 0:
+        raise LogError(f"{path}: column {columns['abandoned']}: no abandoned calls, so patience cannot be estimated")
+    odd = {"intervals with calls offered but none answered (no AHT or ASA)":
+           int(((table["offered"] > 0) & ~answered).sum())}
+    columns_out = ["date", "time", "slot", "offered", "answered", "abandoned", "abandon_rate", "asa_s",
+                   "service_level", "aht_s", "agents", "occupancy", "busy_s", "duty_s"]
+    return IntervalReport(table[columns_out].sort_values(["date", "slot"]).reset_index(drop=True), str(path),
+                          interval, has_agents, odd)
+
+
+def load_interval_map(path: Path | None) -> dict[str, str]:
+    return _column_map(path, INTERVAL_FIELDS)
+
+
+LAYOUTS = ("technion", "calls", "intervals")
+
+
 def read_log(path: Path, layout: str, column_map: Path | None = None) -> LogTable:
+    """A per-call log (``technion`` or ``calls``); interval reports are read by :func:`read_intervals`."""
     if layout == "technion":
         return read_technion(path)
     if layout == "calls":
         return read_calls(path, load_column_map(column_map))
-    raise LogError(f"--format {layout}: allowed are technion, calls")
+    raise LogError(f"--format {layout}: allowed are {', '.join(LAYOUTS)}")
