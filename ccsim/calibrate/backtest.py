@@ -115,7 +115,7 @@ def backtest(observed: pd.DataFrame, scenario: Scenario, replications: int,
         mean, low, high = _ci(values)
         summary["whole_log"][measure] = {"observed": observed_whole[measure], "simulated": mean, "ci95": [low, high],
                                          "relative_error": mean / observed_whole[measure] - 1}
-    weekday = pd.to_datetime(merged["date"]).dt.weekday.isin(WEEKDAYS_OPEN_ALL_DAY)
+    weekday = pd.to_datetime(merged["date"]).dt.day_of_week.isin(WEEKDAYS_OPEN_ALL_DAY)
     for measure in MEASURES:
         keep = weekday & (merged["offered"] >= MIN_CALLS) & merged[f"sim_{measure}"].notna() & merged[measure].notna()
         x, y = merged.loc[keep, measure], merged.loc[keep, f"sim_{measure}"]

@@ -90,15 +90,23 @@ def fit_families(uncensored: np.ndarray, censored: np.ndarray | None = None) -> 
     censored = np.empty(0) if censored is None else censored
     data = stats.CensoredData(uncensored=uncensored, right=censored) if len(censored) else uncensored
     fits = {}
+    failed = {}
     for name, dist in FAMILIES.items():
-        params = dist.fit(data, floc=0)
+        try:
+            with np.errstate(all="ignore"):
+                params = dist.fit(data, floc=0)
+        except (ValueError, RuntimeError, FloatingPointError) as exc:  # e.g. every value the same
+            failed[name] = str(exc)
+            continue
         errors = standard_errors(name, params, uncensored, censored)
         fits[name] = {"aic": _aic(dist, params, uncensored, censored), "mean_s": float(dist.mean(*params)),
                       "mean_se_s": errors.get("mean_se_s"), "parameters": errors.get("parameters"),
                       "se": errors.get("se"), "se_method": errors["method"],
                       "scenario": _scenario_block(name, params)}
+    if not fits:
+        raise ValueError(f"no distribution family could be fitted ({'; '.join(failed.values())})")
     best = min(fits, key=lambda n: fits[n]["aic"])
-    return {"best": best, "fits": fits}
+    return {"best": best, "fits": fits, **({"not_fitted": failed} if failed else {})}
 
 
 def talk_time(talk: np.ndarray) -> dict:
@@ -223,7 +231,11 @@ def redials(calls: pd.DataFrame, window: float = 86400.0) -> dict:
     result["delay_quantiles_s"] = {str(q): float(np.quantile(d, q)) for q in (0.25, 0.5, 0.75, 0.9)} if len(d) else {}
     result["supported"] = bool(int((queue_failed & again).sum()) >= MIN_REDIAL_EVENTS and len(d) >= MIN_REDIAL_EVENTS)
     if result["supported"]:
-        result["delay"] = fit_families(d)
+        try:
+            result["delay"] = fit_families(d)
+        except ValueError as exc:
+            result["supported"] = False
+            result["note"] = f"not written to the scenario: the redial delays cannot be fitted ({exc})"
     else:
         result["note"] = (f"not written to the scenario: fewer than {MIN_REDIAL_EVENTS} identified callers "
                           "called again after abandoning")

@@ -9,6 +9,7 @@ through :func:`ccsim.report.figures.style`.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +184,9 @@ def _patience_figure(segment: str, abandoned: np.ndarray, served: np.ndarray, fi
     observed = np.maximum(abandoned, 0.5)
     censored = served[served > 0]
     km = stats.ecdf(stats.CensoredData(uncensored=observed, right=censored))
-    ci = km.sf.confidence_interval(0.95)
+    with warnings.catch_warnings():  # undefined where the survival reaches 0 or 1: the band simply stops there
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ci = km.sf.confidence_interval(0.95)
     t = km.sf.quantiles
     keep = t <= np.quantile(np.concatenate([observed, censored]), 0.995)
     fig = go.Figure()
@@ -363,7 +366,7 @@ def _timeline_figure(table: pd.DataFrame) -> go.Figure:
 def _scatter_figure(table: pd.DataFrame, summary: dict) -> go.Figure:
     from ccsim.calibrate.backtest import MIN_CALLS, WEEKDAYS_OPEN_ALL_DAY
 
-    keep = pd.to_datetime(table["date"].astype(str)).dt.weekday.isin(WEEKDAYS_OPEN_ALL_DAY) & \
+    keep = pd.to_datetime(table["date"].astype(str)).dt.day_of_week.isin(WEEKDAYS_OPEN_ALL_DAY) & \
         (table["offered"] >= MIN_CALLS)
     part = table[keep]
     fig = go.Figure()
