@@ -69,3 +69,25 @@ def test_backtest_command_writes_report(tmp_path):
     assert np.isfinite(summary["whole_log"]["abandon_rate"]["simulated"])
     assert (out / "report.html").stat().st_size > 100_000
     assert len(pd.read_csv(out / "backtest.csv")) == len(observed_intervals(log.calls, 1800.0))
+
+
+def test_warm_up_days_before_the_log_use_the_weekday_profile(tmp_path):
+    """With redials on, the calibrated scenario simulates 7 days before the log's first date; a dated
+    series has no entry for them, so they take the weekday's profile and headcount."""
+    from ccsim.model.arrivals import expected_counts
+    from ccsim.model.calendar import Calendar
+    from ccsim.model.staffing import headcount_grid
+
+    _, observed, scenario = _two_days(tmp_path)
+    replay = replay_scenario(scenario, observed, 1800.0)
+    dated = replay.model_copy(update={"horizon": replay.horizon.model_copy(update={"warmup_days": 7})})
+    weekday_only = scenario.model_copy(update={"horizon": dated.horizon})
+    calendar = Calendar.from_horizon(dated.horizon, lead_days=7)
+    lead = slice(0, 7 * calendar.slots_per_day)
+    assert np.allclose(expected_counts(dated.arrivals, calendar)[lead], expected_counts(weekday_only.arrivals,
+                                                                                       calendar)[lead])
+    group = next(iter(dated.groups.values())).staffing
+    plain = next(iter(weekday_only.groups.values())).staffing
+    assert (headcount_grid(group, calendar)[lead] == headcount_grid(plain, calendar)[lead]).all()
+    replayed = slice(7 * calendar.slots_per_day, None)
+    assert expected_counts(dated.arrivals, calendar)[replayed].sum() > 0
