@@ -207,8 +207,10 @@ def calibrate_intervals(report, interval: float) -> tuple[dict, dict, pd.DataFra
     hours, arrival_block, arrival_record = arrivals(observed, interval)
     answered = observed["answered"].to_numpy(float)
     aht = float((observed["aht_s"].fillna(0) * answered).sum() / answered.sum())
-    aht_se = float(np.sqrt(((observed["aht_s"].fillna(aht) - aht) ** 2 * answered).sum() / answered.sum())
-                   / np.sqrt(answered.sum()))
+    # An interval's mean of n calls varies as sigma^2 / n, so sum n (AHT - mean)^2 / (k - 1) estimates sigma^2.
+    with_calls = answered > 0
+    sigma2 = float(((observed["aht_s"].fillna(aht) - aht) ** 2 * answered).sum() / max(with_calls.sum() - 1, 1))
+    aht_se = float(np.sqrt(sigma2 / answered.sum()))
     patience = estimators.patience_from_intervals(observed)
     agents_note = "from the report's agents column (as the ACD counted them)"
     if not report.has_agents:
@@ -232,8 +234,8 @@ def calibrate_intervals(report, interval: float) -> tuple[dict, dict, pd.DataFra
         "reaching_queue": int(observed["offered"].sum()), "interval_s": interval, "odd_rows": report.odd,
         "arrivals": arrival_record,
         "talk_time": {"mean_s": aht, "mean_se_s": aht_se, "written": "exponential with the mean AHT",
-                      "method": "answered-weighted mean of the intervals' AHT; SE from its spread across intervals "
-                                "(a lower bound: within-interval spread is not in the report)"},
+                      "method": "answered-weighted mean of the intervals' AHT; SE from the n-weighted spread "
+                                "of the intervals' AHT (as if intervals differed only by chance)"},
         "patience": patience,
         "agents": {"rule": agents_note, "estimate": not report.has_agents,
                    "mean_per_interval": float(observed["agents"].mean())},

@@ -241,8 +241,10 @@ def read_intervals(path: Path, columns: dict[str, str], interval: float) -> Inte
     with np.errstate(invalid="ignore", divide="ignore"):
         table["abandon_rate"] = table["abandoned"] / table["offered"]
     if columns["service_level"] in frame.columns:
-        level = _numbers(frame[columns["service_level"]], path, columns["service_level"])
-        table["service_level"] = level / 100.0 if level.max(initial=0) > 1 else level
+        raw = frame[columns["service_level"]].astype(str).str.strip()
+        level = _numbers(raw.where(raw != "", "0"), path, columns["service_level"])  # blank: no calls to measure
+        level = np.where(raw == "", np.nan, level)
+        table["service_level"] = level / 100.0 if np.nanmax(level, initial=0) > 1 else level
     else:
         table["service_level"] = np.nan
     has_agents = columns["agents"] in frame.columns

@@ -310,7 +310,12 @@ def render_calibration_report(record: dict, observed: pd.DataFrame, scenario: di
         sections += _calls_section(record, calls)
     else:
         patience = record["patience"]
+        cells = observed[(observed["offered"] >= patience.get("min_calls", 20)) & observed["asa_s"].notna()]
+        relation = {"implied_mean_patience_s": patience["mean_s"], "correlation": patience.get("correlation") or 0.0,
+                    "table": {"hour": cells["time"].tolist(), "n": cells["offered"].tolist(),
+                              "p_abandon": cells["abandon_rate"].tolist(), "mean_wait_s": cells["asa_s"].tolist()}}
         sections.append(P.Section("patience", "Patience from aggregates", patience.get("method", ""), [
+            P.Block(figure=_relation_figure(relation, "P(abandon) against ASA, by interval")),
             P.Block(note=f"Exponential patience mean {patience['mean_s']:.0f} s {_ci(patience.get('ci95_s'), 4)}; "
                          f"talk time: exponential, mean AHT {record['talk_time']['mean_s']:.0f} s."),
             P.Block(html=table_html(["Not estimable from an interval report", "Why"],
