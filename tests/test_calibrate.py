@@ -170,16 +170,27 @@ def test_negative_duration_names_row_and_column(tmp_path):
 
 
 def test_technion_unparseable_queue_time_names_row(tmp_path):
-    lines = [line for _, line in zip(range(6), pd.read_csv(LOG, sep="\t", dtype=str).to_csv(sep="\t", index=False)
-                                               .splitlines())]
-    header = lines[0].split("\t")
-    row = lines[3].split("\t")
-    row[header.index("q_start")] = "9h15"
-    lines[3] = "\t".join(row)
-    bad = tmp_path / "log.tsv"
-    bad.write_text("\n".join(lines) + "\n")
     with pytest.raises(LogError, match="log.tsv: row 4, column q_start: time '9h15' is not H:MM:SS"):
-        read_log(bad, "technion")
+        read_log(_technion_rows(tmp_path, "q_start", "9h15"), "technion")
+
+
+def _technion_rows(tmp_path, column: str, value: str | None) -> Path:
+    """The shipped log's first rows with one cell changed (value) or one column removed (None)."""
+    frame = pd.read_csv(LOG, sep="\t", dtype=str, nrows=5)
+    if value is None:
+        frame = frame.drop(columns=[column])
+    else:
+        frame.loc[2, column] = value
+    path = tmp_path / "log.tsv"
+    frame.to_csv(path, sep="\t", index=False)
+    return path
+
+
+def test_technion_missing_column_and_negative_wait(tmp_path):
+    with pytest.raises(LogError, match=r"log.tsv: missing column\(s\) ser_time"):
+        read_log(_technion_rows(tmp_path, "ser_time", None), "technion")
+    with pytest.raises(LogError, match=r"log.tsv: row 4, column q_time: '-12' is not a finite number >= 0"):
+        read_log(_technion_rows(tmp_path, "q_time", "-12"), "technion")
 
 
 @pytest.mark.parametrize("layout", ["calls", "intervals"])
