@@ -108,7 +108,7 @@ def _arrivals_figure(record: dict, observed: pd.DataFrame, interval: float) -> g
         fig.add_trace(go.Scatter(x=F.clock(pd.Series(expected.index)), y=expected.to_numpy(), mode="lines",
                                  line=dict(color=MODEL, width=2, shape="hv"), name="scenario (profile x weekday)",
                                  legendgroup="model", showlegend=k == 0), row=row, col=col)
-    fig.update_xaxes(tickformat="%H:%M")
+    fig.update_xaxes(tickformat="%H:%M", showticklabels=True)
     fig.update_yaxes(title_text="calls", col=1)
     return F.style(fig, f"Calls per {int(interval // 60)} minutes by weekday: observed and the scenario's",
                    height=230 * rows + 140)
@@ -293,6 +293,12 @@ def _calls_section(record: dict, calls: pd.DataFrame) -> list[P.Section]:
     return sections
 
 
+def _odd_rows(record: dict) -> list[tuple[str, str]]:
+    """One notice listing the rows that were odd but harmless (counted, never silently dropped)."""
+    odd = [f"{count:,} {what}" for what, count in record.get("odd_rows", {}).items() if count]
+    return [("Odd rows in the log: ", "; ".join(odd) + ".")] if odd else []
+
+
 def render_calibration_report(record: dict, observed: pd.DataFrame, scenario: dict,
                               calls: pd.DataFrame | None = None) -> str:
     """The calibration page as HTML; ``calls`` (a per-call log) adds the per-call fits."""
@@ -330,7 +336,7 @@ def render_calibration_report(record: dict, observed: pd.DataFrame, scenario: di
         scenarios=[P.ScenarioCard(label=scenario["name"], colour=MODEL, role="calibrated",
                                   description=scenario["description"])],
         sections=sections,
-        warnings=[("Odd rows ", f"{count:,}: {what}") for what, count in record.get("odd_rows", {}).items() if count],
+        warnings=_odd_rows(record),
         footer=[("Files", "scenario.yaml (runs with ccsim run), calibration.json (every estimate with its standard "
                           "error or interval and method), observed_intervals.csv")],
     )
@@ -350,10 +356,27 @@ BACKTEST_MEASURES = {"offered": ("Calls offered", ""), "abandon_rate": ("Abandon
                      "occupancy": ("Occupancy", ".0%")}
 
 
+FEW_CALLS = 5  # rates and waits of intervals with fewer calls are left off the timeline (pure noise)
+
+
 def _timeline_figure(table: pd.DataFrame) -> go.Figure:
-    """Every interval of the log: observed and simulated mean with its 95 % band, one panel per measure."""
-    table = table.sort_values(["date", "slot"])
-    x = (pd.to_datetime(table["date"].astype(str)) + pd.to_timedelta(table["time"] + ":00")).tolist()
+    """Every interval of the log: observed and simulated mean with its 95 % band, one panel per measure.
+
+    Closed stretches (no interval in the table) break the lines; intervals with fewer than
+    ``FEW_CALLS`` calls show their volume only.
+    """
+    table = table.sort_values(["date", "slot"]).copy()
+    start = pd.to_datetime(table["date"].astype(str)) + pd.to_timedelta(table["slot"] * _interval(table), unit="s")
+    few = table["offered"] < FEW_CALLS
+    for measure in BACKTEST_MEASURES:
+        if measure != "offered":
+            for column in (measure, f"sim_{measure}", f"sim_{measure}_low", f"sim_{measure}_high"):
+                table.loc[few, column] = np.nan
+    for column in [c for c in table.columns if c.endswith("_low")]:
+        table[column] = table[column].clip(lower=0.0)
+    grid = pd.date_range(start.min(), start.max(), freq=pd.Timedelta(seconds=_interval(table)))
+    table = table.set_index(start).reindex(grid)  # missing intervals become gaps in every line
+    x = list(table.index)
     fig = make_subplots(rows=len(BACKTEST_MEASURES), cols=1, shared_xaxes=True, vertical_spacing=0.04,
                         subplot_titles=[label for label, _ in BACKTEST_MEASURES.values()])
     F._subplot_titles(fig)
@@ -365,7 +388,15 @@ def _timeline_figure(table: pd.DataFrame) -> go.Figure:
                                  name="observed", legendgroup="obs", showlegend=row == 1), row=row, col=1)
         if fmt:
             fig.update_yaxes(tickformat=fmt, row=row, col=1)
-    return F.style(fig, "By interval: observed against simulated", height=220 * len(BACKTEST_MEASURES) + 120)
+    return F.style(fig, f"By interval: observed against simulated (rates and waits where {FEW_CALLS}+ calls)",
+                   height=220 * len(BACKTEST_MEASURES) + 120)
+
+
+def _interval(table: pd.DataFrame) -> float:
+    """The planning interval of a backtest table, in seconds (from its HH:MM times and slots)."""
+    row = table[table["slot"] > 0].iloc[0]
+    hours, minutes = (int(v) for v in str(row["time"]).split(":"))
+    return (hours * 3600 + minutes * 60) / float(row["slot"])
 
 
 def _scatter_figure(table: pd.DataFrame, summary: dict) -> go.Figure:
