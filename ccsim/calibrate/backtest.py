@@ -68,7 +68,8 @@ def _simulated(results, scenario: Scenario, interval: float) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         sim["abandon_rate"] = sim["abandoned"] / sim["offered"]
         sim["asa_s"] = sim["wait_answered"] / sim["answered"]
-        sim["service_level"] = sim["answered_within_threshold"] / sim["offered"]
+        sim["within"] = sim["answered_within_threshold"]
+        sim["service_level"] = sim["within"] / sim["offered"]
         sim["occupancy"] = sim["busy_s"] / sim["available_s"]
     return sim.replace([np.inf, -np.inf], np.nan)
 
@@ -77,11 +78,14 @@ def _whole(frame: pd.DataFrame, duty: str) -> dict[str, pd.Series | float]:
     """Whole-log measures of a table of intervals (per replication when it has a replication column)."""
     keys = ["replication"] if "replication" in frame.columns else []
     if keys:
-        totals = frame.groupby(keys)[["offered", "answered", "abandoned", "wait_answered", "busy_s", duty]].sum()
+        totals = frame.groupby(keys)[["offered", "answered", "abandoned", "within", "wait_answered", "busy_s",
+                                      duty]].sum()
     else:
-        totals = frame[["offered", "answered", "abandoned", "wait_answered", "busy_s", duty]].sum().to_frame().T
+        totals = frame[["offered", "answered", "abandoned", "within", "wait_answered", "busy_s",
+                        duty]].sum().to_frame().T
     result = {"abandon_rate": totals["abandoned"] / (totals["answered"] + totals["abandoned"]),
               "asa_s": totals["wait_answered"] / totals["answered"],
+              "service_level": totals["within"] / totals["offered"],
               "occupancy": totals["busy_s"] / totals[duty]}
     return result if keys else {k: float(v.iloc[0]) for k, v in result.items()}
 
@@ -106,15 +110,20 @@ def backtest(observed: pd.DataFrame, scenario: Scenario, replications: int,
         merged[f"sim_{measure}_low"] = per["mean"] - half
         merged[f"sim_{measure}_high"] = per["mean"] + half
     merged = merged.reset_index()
-    obs = observed.assign(wait_answered=observed["asa_s"].fillna(0) * observed["answered"])
+    obs = observed.assign(wait_answered=observed["asa_s"].fillna(0) * observed["answered"],
+                          within=observed["service_level"].fillna(0) * observed["offered"])
     observed_whole = _whole(obs, "duty_s")
     simulated_whole = _whole(sim, "available_s")
     summary: dict = {"replications": replications, "whole_log": {}, "per_interval": {},
                      "per_interval_rule": f"Sunday-Thursday intervals with {MIN_CALLS} or more calls offered"}
+    if observed["service_level"].isna().all():  # an interval report without a service-level column
+        observed_whole["service_level"] = float("nan")
     for measure, values in simulated_whole.items():
         mean, low, high = _ci(values)
-        summary["whole_log"][measure] = {"observed": observed_whole[measure], "simulated": mean, "ci95": [low, high],
-                                         "relative_error": mean / observed_whole[measure] - 1}
+        seen = observed_whole[measure]
+        known = bool(np.isfinite(seen) and seen > 0)
+        summary["whole_log"][measure] = {"observed": seen if np.isfinite(seen) else None, "simulated": mean,
+                                         "ci95": [low, high], "relative_error": mean / seen - 1 if known else None}
     weekday = pd.to_datetime(merged["date"]).dt.day_of_week.isin(WEEKDAYS_OPEN_ALL_DAY)
     for measure in MEASURES:
         keep = weekday & (merged["offered"] >= MIN_CALLS) & merged[f"sim_{measure}"].notna() & merged[measure].notna()

@@ -15,6 +15,7 @@ import yaml
 
 from ccsim.calibrate import estimators
 from ccsim.calibrate.observed import DEFAULT_GAP, observed_intervals, reaching_queue
+from ccsim.calibrate.readers import IntervalReport, LogTable
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SEGMENTS = {"regular": lambda p: p < 2, "priority": lambda p: p >= 2}  # priority 2 is served ahead (data/README.md)
@@ -128,7 +129,7 @@ def _journey(record: dict) -> tuple[dict, float]:
     return blocks, float(redial["redial_share"])
 
 
-def calibrate(log, interval: float, gap: float = DEFAULT_GAP) -> tuple[dict, dict, pd.DataFrame]:
+def calibrate(log: LogTable, interval: float, gap: float = DEFAULT_GAP) -> tuple[dict, dict, pd.DataFrame]:
     """(scenario document, calibration record, observed intervals) from a per-call log."""
     calls = log.calls
     offered = reaching_queue(calls)
@@ -196,7 +197,7 @@ def calibrate(log, interval: float, gap: float = DEFAULT_GAP) -> tuple[dict, dic
     return scenario, record, observed
 
 
-def calibrate_intervals(report, interval: float) -> tuple[dict, dict, pd.DataFrame]:
+def calibrate_intervals(report: IntervalReport, interval: float) -> tuple[dict, dict, pd.DataFrame]:
     """(scenario document, calibration record, observed intervals) from a half-hourly ACD interval report.
 
     Aggregates support arrivals, a mean talk time (AHT: exponential, the one family a mean fixes) and

@@ -265,7 +265,9 @@ def _calls_section(record: dict, calls: pd.DataFrame) -> list[P.Section]:
     sections = [P.Section("talk", "Talk time", "Four families fitted by maximum likelihood; the lowest AIC is "
                           "written to the scenario.", talk_blocks),
                 P.Section("patience", "Patience", "A served caller's wait right-censors the patience, an "
-                          "abandoner's wait observes it.", patience_blocks)]
+                          "abandoner's wait observes it. Kaplan-Meier stops where the longest waits stop: a fitted "
+                          "family's mean beyond that is an extrapolation (lognormal tails make it large); the "
+                          "exponential MLE is the mean the waits themselves pin down.", patience_blocks)]
     relation = record["abandon_wait_relation"]
     sections.append(P.Section("relation", "Abandonment and wait", "For exponential patience P(abandon) = "
                               "E[wait] / E[patience]; each dot is one date and hour with 20 calls or more.",
@@ -442,8 +444,10 @@ def render_backtest_report(table: pd.DataFrame, summary: dict[str, Any]) -> str:
         label, fmt = BACKTEST_MEASURES[measure]
         show = (lambda v: f"{v:.2%}") if fmt else (lambda v: f"{v:.1f}")
         per = summary["per_interval"].get(measure, {})
-        rows.append([label, show(values["observed"]), show(values["simulated"]),
-                     f"[{show(values['ci95'][0])}, {show(values['ci95'][1])}]", f"{values['relative_error']:+.1%}",
+        observed, error = values["observed"], values["relative_error"]
+        rows.append([label, "–" if observed is None else show(observed), show(values["simulated"]),
+                     f"[{show(values['ci95'][0])}, {show(values['ci95'][1])}]",
+                     "–" if error is None else f"{error:+.1%}",
                      _num(per.get("mae")), _num(per.get("correlation"))])
     summary_table = table_html(["Measure", "Observed", "Simulated", "95 % interval", "Relative error",
                                 "MAE per interval", "Correlation per interval"], rows,
