@@ -91,3 +91,26 @@ def test_warm_up_days_before_the_log_use_the_weekday_profile(tmp_path):
     assert (headcount_grid(group, calendar)[lead] == headcount_grid(plain, calendar)[lead]).all()
     replayed = slice(7 * calendar.slots_per_day, None)
     assert expected_counts(dated.arrivals, calendar)[replayed].sum() > 0
+
+
+def test_backtest_from_an_interval_report(tmp_path):
+    _, observed, _ = _two_days(tmp_path / "cal")
+    day = observed[observed["slot"] < 48]
+    report = pd.DataFrame({"date": day["date"].astype(str), "interval_start": day["time"],
+                           "offered": day["offered"].astype(int), "answered": day["answered"].astype(int),
+                           "abandoned": day["abandoned"].astype(int), "aht_s": day["aht_s"].round(1),
+                           "asa_s": day["asa_s"].round(1), "agents": day["agents"].round(2)})
+    path = tmp_path / "report.csv"
+    report.to_csv(path, index=False)
+    scenario = str(tmp_path / "cal" / "scenario.yaml")
+    result = CliRunner().invoke(app, ["backtest", str(path), scenario, "--format", "intervals", "--out",
+                                      str(tmp_path / "bt"), "-r", "2"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "bt" / "summary.json").read_text())
+    assert summary["whole_log"]["service_level"]["observed"] is None  # the report has no service level
+    assert summary["whole_log"]["abandon_rate"]["observed"] == day["abandoned"].sum() / (
+        day["answered"].sum() + day["abandoned"].sum())
+    report.drop(columns=["agents"]).to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["backtest", str(path), scenario, "--format", "intervals", "--out",
+                                      str(tmp_path / "bt2"), "-r", "2"])
+    assert result.exit_code == 2 and "no agents column" in result.output
