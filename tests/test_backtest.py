@@ -44,6 +44,11 @@ def test_two_day_backtest_round_trip(tmp_path):
     assert len(summary["by_day"]) == 2
     page = render_backtest_report(table, summary)
     assert "By interval: observed against simulated" in page and "<script src=" not in page
+    # service past midnight leaves a "24:00" slot on a date, the same moment as the next date's 00:00
+    late = table[table["slot"] == 48]
+    assert len(late)
+    next_midnight = late.assign(date=dt.date(1999, 2, 2), slot=0, time="00:00")
+    render_backtest_report(pd.concat([table, next_midnight], ignore_index=True), summary)
 
 
 def test_replay_turns_off_what_the_observed_volume_already_holds(tmp_path):

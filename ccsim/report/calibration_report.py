@@ -367,8 +367,10 @@ def _timeline_figure(table: pd.DataFrame) -> go.Figure:
     Closed stretches (no interval in the table) break the lines; intervals with fewer than
     ``FEW_CALLS`` calls show their volume only.
     """
-    table = table.sort_values(["date", "slot"]).copy()
-    start = pd.to_datetime(table["date"].astype(str)) + pd.to_timedelta(table["slot"] * _interval(table), unit="s")
+    interval = _interval(table)
+    # service running past midnight leaves a slot "24:00" on a date, the next date's 00:00: keep the day's own
+    table = table[table["slot"] * interval < 86400].sort_values(["date", "slot"]).copy()
+    start = pd.to_datetime(table["date"].astype(str)) + pd.to_timedelta(table["slot"] * interval, unit="s")
     few = table["offered"] < FEW_CALLS
     for measure in BACKTEST_MEASURES:
         if measure != "offered":
@@ -376,7 +378,7 @@ def _timeline_figure(table: pd.DataFrame) -> go.Figure:
                 table.loc[few, column] = np.nan
     for column in [c for c in table.columns if c.endswith("_low")]:
         table[column] = table[column].clip(lower=0.0)
-    grid = pd.date_range(start.min(), start.max(), freq=pd.Timedelta(seconds=_interval(table)))
+    grid = pd.date_range(start.min(), start.max(), freq=pd.Timedelta(seconds=interval))
     table = table.set_index(start).reindex(grid)  # missing intervals become gaps in every line
     x = list(table.index)
     fig = make_subplots(rows=len(BACKTEST_MEASURES), cols=1, shared_xaxes=True, vertical_spacing=0.04,
