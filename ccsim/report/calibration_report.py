@@ -19,6 +19,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from scipy import stats
 
+from ccsim.calibrate.backtest import MIN_CALLS, WEEKDAYS_OPEN_ALL_DAY
+from ccsim.calibrate.calibrate import SEGMENTS
+from ccsim.calibrate.observed import reaching_queue
 from ccsim.experiments.results import atomic_write
 from ccsim.report import figures as F
 from ccsim.report import page as P
@@ -235,9 +238,6 @@ def _agents_figure(observed: pd.DataFrame, title: str) -> go.Figure:
 
 
 def _calls_section(record: dict, calls: pd.DataFrame) -> list[P.Section]:
-    from ccsim.calibrate.calibrate import SEGMENTS
-    from ccsim.calibrate.observed import reaching_queue
-
     offered = reaching_queue(calls)
     talk_blocks, patience_blocks = [], []
     for name, rule in SEGMENTS.items():
@@ -404,8 +404,6 @@ def _interval(table: pd.DataFrame) -> float:
 
 
 def _scatter_figure(table: pd.DataFrame, summary: dict) -> go.Figure:
-    from ccsim.calibrate.backtest import MIN_CALLS, WEEKDAYS_OPEN_ALL_DAY
-
     keep = pd.to_datetime(table["date"].astype(str)).dt.day_of_week.isin(WEEKDAYS_OPEN_ALL_DAY) & \
         (table["offered"] >= MIN_CALLS)
     part = table[keep]
