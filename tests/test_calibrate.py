@@ -229,3 +229,14 @@ def test_cli_writes_every_file(tmp_path, shipped):
                                                "report.html"}
     observed = observed_intervals(read_log(log, "calls").calls, 1800.0)
     assert observed["offered"].sum() == len(small)
+
+
+def test_segment_without_abandonments_takes_the_pooled_patience(shipped):
+    log = type(shipped)(shipped.calls.copy(), shipped.source, shipped.odd)
+    priority = log.calls["priority"] >= 2
+    log.calls = log.calls[~(priority & (log.calls["outcome"] == "abandoned"))].reset_index(drop=True)
+    scenario, record, observed = calibrate(log, 1800.0)
+    note = record["segments"]["priority"]["patience"]["note"]
+    assert "every segment together" in note
+    assert scenario["segments"]["priority"]["patience"]["dist"] in estimators.FAMILIES
+    assert note in render_calibration_report(record, observed, scenario, log.calls)

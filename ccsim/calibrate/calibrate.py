@@ -148,11 +148,14 @@ def calibrate(log: LogTable, interval: float, gap: float = DEFAULT_GAP) -> tuple
         share = len(mine) / len(offered)
         segments[name] = {"share": round(share, 6), "talk_time": talk["fits"][talk["best"]]["scenario"],
                           "priority": 1 if name == "priority" else 2}
-        if pat is not None:
-            segments[name]["patience"] = pat["fits"][pat["best"]]["scenario"]
-        record_segments[name] = {"share": share, "calls": int(len(mine)), "talk_time": talk,
-                                 "patience": pat or {"note": "no abandoned calls in this segment: patience not "
-                                                             "estimable, the scenario's default is used"}}
+        if pat is None:  # nobody in this segment abandoned: the whole log's patience, said so
+            pooled = offered[offered["outcome"] == "answered"]["wait_s"].to_numpy(dtype=float)
+            everyone = estimators.patience(offered.loc[offered["outcome"] == "abandoned", "wait_s"].to_numpy(float),
+                                           pooled)
+            pat = {**everyone, "note": "no abandoned calls in this segment: the patience fitted to every segment "
+                                       "together is written"}
+        segments[name]["patience"] = pat["fits"][pat["best"]]["scenario"]
+        record_segments[name] = {"share": share, "calls": int(len(mine)), "talk_time": talk, "patience": pat}
     names = list(segments)
     segments[names[0]]["share"] = round(1.0 - sum(segments[n]["share"] for n in names[1:]), 6)
 

@@ -252,8 +252,8 @@ def _calls_section(record: dict, calls: pd.DataFrame) -> list[P.Section]:
                                                 f"Talk time, {name}: maximum likelihood, location 0; KS distance of "
                                                 f"the chosen fit {talk['ks_statistic']:.3f}"))]
         pat = seg["patience"]
-        if "fits" in pat:
-            waits = mine.loc[mine["outcome"] == "abandoned", "wait_s"].to_numpy(float)
+        waits = mine.loc[mine["outcome"] == "abandoned", "wait_s"].to_numpy(float)
+        if "fits" in pat and len(waits):
             patience_blocks += [
                 P.Block(figure=_patience_figure(name, waits, served["wait_s"].to_numpy(float), pat)),
                 P.Block(html=table_html(FIT_HEADER, _fit_rows(pat),
@@ -261,7 +261,7 @@ def _calls_section(record: dict, calls: pd.DataFrame) -> list[P.Section]:
                                         f"{pat['exponential_mean_s']:.0f} s {_ci(pat['exponential_mean_ci95_s'], 4)} "
                                         "(exact chi-square interval)"))]
         else:
-            patience_blocks.append(P.Block(note=f"Patience, {name}: {pat['note']}"))
+            patience_blocks.append(P.Block(note=f"Patience, {name}: {pat.get('note', 'not estimable')}"))
     sections = [P.Section("talk", "Talk time", "Four families fitted by maximum likelihood; the lowest AIC is "
                           "written to the scenario.", talk_blocks),
                 P.Section("patience", "Patience", "A served caller's wait right-censors the patience, an "
