@@ -149,7 +149,12 @@ def abandon_wait_relation(offered: pd.DataFrame) -> dict:
     table = table[table["n"] >= 20]
     x, y = table["mean_wait"].to_numpy(), table["p_ab"].to_numpy()
     slope = float((x * y).sum() / (x * x).sum())
+    draws = np.random.default_rng(0).integers(0, len(x), size=(2000, len(x)))  # bootstrap over cells, seed 0
+    implied = (x[draws] ** 2).sum(axis=1) / np.maximum((x[draws] * y[draws]).sum(axis=1), 1e-12)
     return {"cells": int(len(table)), "slope_per_s": slope, "implied_mean_patience_s": 1.0 / slope,
+            "implied_mean_patience_ci95_s": [float(np.quantile(implied, 0.025)), float(np.quantile(implied, 0.975))],
+            "method": "zero-intercept least squares of P(abandon) on mean wait over date x hour cells with 20+ calls; "
+                      "percentile bootstrap over cells (seed 0)",
             "correlation": float(stats.pearsonr(x, y).statistic),
             "table": {"hour": table.index.get_level_values("hour").tolist(), "n": table["n"].tolist(),
                       "p_abandon": [float(v) for v in y], "mean_wait_s": [float(v) for v in x]}}
@@ -223,7 +228,16 @@ def redials(calls: pd.DataFrame, window: float = 86400.0) -> dict:
     result["after_first_abandonment"] = _again(int(again[first].sum()), int(first.sum()))
     result["after_later_abandonment"] = _again(int(again[later].sum()), int(later.sum()))
     p_first, p_later = result["after_first_abandonment"]["p"], result["after_later_abandonment"]["p"]
-    result["decay"] = min(1.0, p_later / p_first) if p_first and p_later is not None and later.sum() >= 10 else 1.0
+    result["decay"] = min(1.0, p_later / p_first) if p_first and p_later and later.sum() >= 10 else 1.0
+    if p_first and p_later and later.sum() >= 10:
+        # the ratio's interval by the delta method on its log (two independent binomials); capped at 1 when written
+        n1, n2 = int(first.sum()), int(later.sum())
+        se_log = math.sqrt((1 - p_first) / (n1 * p_first) + (1 - p_later) / (n2 * p_later))
+        ratio = p_later / p_first
+        result["decay_ratio"] = ratio
+        result["decay_ratio_ci95"] = [ratio * math.exp(-1.96 * se_log), ratio * math.exp(1.96 * se_log)]
+    else:
+        result["decay_note"] = "fewer than 10 later abandonments: decay 1 (no decay) written"
     result["redial_share"] = float(chained.mean())
     result["redial_share_ci95"] = _again(int(chained.sum()), len(known))["ci95"]
     d = delay[failed & again]
