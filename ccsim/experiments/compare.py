@@ -213,10 +213,12 @@ def _run_all(scenarios: list[Scenario], replications: int, jobs: int | None,
 
 
 def write_comparison(out: Path, comparison: Comparison, provenance: dict[str, Any],
-                     write_tables: bool = True, report: bool = True) -> Path | None:
+                     write_tables: bool = True, report: bool = True,
+                     progress: Callable[[str, int, int], None] | None = None) -> Path | None:
     """Write one results folder per scenario, ``comparison.json``/``.csv`` and the HTML report.
 
-    Returns the path of the report (None when ``report`` is false).
+    Returns the path of the report (None when ``report`` is false). ``progress`` is told each step
+    of building the report (see :func:`ccsim.report.build.write_report`).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -229,7 +231,7 @@ def write_comparison(out: Path, comparison: Comparison, provenance: dict[str, An
         return None
     from ccsim.report.build import write_report  # the report pulls in plotly; import it only when needed
 
-    return write_report(out, out / REPORT_FILE)
+    return write_report(out, out / REPORT_FILE, progress)
 
 
 def crn_width_ratio(comparison: Comparison, kpi: str) -> dict[str, float | None]:
