@@ -559,7 +559,7 @@ def cost_bars(components: pd.DataFrame, totals: pd.DataFrame, *, title: str, col
     if components.empty:
         return empty_figure(title, "No cost data in these results.")
     scenarios = [s for s in colours if s in set(components["scenario"])]
-    names = [scenario_name(s, 30) for s in scenarios]
+    names = [scenario_name(s) for s in scenarios]
     money = Measure("Cost", unit, digits=0)
     fig = go.Figure()
     parts = _ordered(components, "component", [])

@@ -39,7 +39,7 @@ def section(ctx: ReportContext) -> P.Section:
             caption="Resolved problems by the number of calls they took, with 95 % intervals."))
     calls, calls_missing = concat_tables(ctx.loaded, "calls", ["replication", "t_arrive", "trigger"],
                                    time_column="t_arrive")
-    if not calls.empty:
+    if not calls.empty and not ctx.single:
         shares = trigger_shares(calls)
         order = [t for t in TRIGGER_LABELS if t in set(shares["trigger"])]
         blocks.append(P.Block(figure=F.stacked_shares(

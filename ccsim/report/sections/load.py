@@ -42,7 +42,7 @@ def section(ctx: ReportContext) -> P.Section:
     if note:
         blocks.append(note)
     split = ctx.present(["talk_share", "wrap_share", "break_share", "idle_share"])
-    if split:
+    if split and not ctx.single:
         rows = [{"scenario": item.label, "use": kpi_info(name).label.split(",")[0],
                  "share": ctx.estimates[item.label][name].mean}
                 for item in ctx.loaded for name in split
