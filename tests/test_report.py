@@ -364,6 +364,8 @@ def test_every_bar_carries_its_scenario_name(shipped):
 def test_palette_stays_distinct_for_twelve_variants():
     colours = F.scenario_colours([f"s{i}" for i in range(13)])
     assert len(set(colours.values())) == 13
+    # Every colour also works as a band's fill (the palette mixes "#rrggbb" and "rgb()" forms).
+    assert all(F._rgba(c, 0.15).startswith("rgba(") for c in colours.values())
 
 
 def test_difficult_callers_section_from_the_engine(shipped):

@@ -110,8 +110,12 @@ def grid(rows: int, panel: int, gap: int, top: int = 104, bottom: int = 64) -> t
 
 
 def _rgba(colour: str, alpha: float) -> str:
-    colour = colour.lstrip("#")
-    r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    """``colour`` ("#rrggbb" or "rgb(r, g, b)", as plotly's palettes give them) with transparency."""
+    if colour.startswith("rgb("):
+        r, g, b = (int(part) for part in colour[4:-1].split(","))
+    else:
+        hex_digits = colour.lstrip("#")
+        r, g, b = (int(hex_digits[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -391,7 +395,8 @@ def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measur
 
     ``frame``: scenario, kpi, mean, ci_low, ci_high; ``measures`` (kpi -> Measure) gives the order,
     panel titles and units. KPIs that are zero in every scenario are left out (and named in a note).
-    Every panel names every bar, so no bar needs the legend to be read.
+    Each row of panels names its scenarios at the left, level with their bars, so no bar needs the
+    legend to be read.
     """
     present = [k for k in measures if k in set(frame["kpi"])]
     zero = [k for k in present if _all_zero(frame[frame["kpi"] == k])]
@@ -403,8 +408,10 @@ def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measur
     scenarios = [s for s in colours if s in set(frame["scenario"])]
     names = [scenario_name(s) for s in scenarios]
     height, spacing = grid(rows, _bar_rows(len(scenarios)), 70, top=70, bottom=40 if not zero else 64)
-    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.16 if columns > 1 else 0.0,
-                        vertical_spacing=spacing, subplot_titles=[text(measures[k].title) for k in kpis])
+    # Rows share the scenarios: their names stand once at the left of each row, level with every bar.
+    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.05 if columns > 1 else 0.0,
+                        vertical_spacing=spacing, subplot_titles=[text(measures[k].title) for k in kpis],
+                        shared_yaxes=True)
     _subplot_titles(fig)
     for index, kpi in enumerate(kpis):
         row, col = index // columns + 1, index % columns + 1
