@@ -168,7 +168,7 @@ def _ordered(frame: pd.DataFrame, column: str, order: Sequence[str]) -> list[str
     return [o for o in order if o in present] + [p for p in present if p not in order]
 
 
-def scenario_name(value: object, width: int = 22) -> str:
+def scenario_name(value: object, width: int = 26) -> str:
     """A scenario name for a tick label: escaped, broken into lines of about ``width`` characters."""
     words, lines, line = str(value).split(), [], ""
     for word in words:
@@ -384,9 +384,15 @@ def _all_zero(part: pd.DataFrame) -> bool:
     return bool((part["mean"].fillna(0).abs() < 1e-12).all() and (part["ci_high"].fillna(0).abs() < 1e-12).all())
 
 
-def _bar_rows(count: int) -> int:
-    """Height (px) of a panel of horizontal bars, one row per scenario (names may take two lines)."""
-    return max(90, 30 * count + 20)
+def _row_height(names: Sequence[str]) -> int:
+    """Pixels per row of horizontal bars: room for the longest name's lines of tick text."""
+    lines = max((name.count("<br>") + 1 for name in names), default=1)
+    return max(30, 14 * lines + 6)
+
+
+def _bar_rows(names: Sequence[str]) -> int:
+    """Height (px) of a panel of horizontal bars, one row per scenario."""
+    return max(90, _row_height(names) * len(names) + 20)
 
 
 def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measures: dict[str, Measure],
@@ -407,7 +413,7 @@ def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measur
     rows = math.ceil(len(kpis) / columns)
     scenarios = [s for s in colours if s in set(frame["scenario"])]
     names = [scenario_name(s) for s in scenarios]
-    height, spacing = grid(rows, _bar_rows(len(scenarios)), 70, top=70, bottom=40 if not zero else 64)
+    height, spacing = grid(rows, _bar_rows(names), 70, top=70, bottom=40 if not zero else 64)
     # Rows share the scenarios: their names stand once at the left of each row, level with every bar.
     fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.05 if columns > 1 else 0.0,
                         vertical_spacing=spacing, subplot_titles=[text(measures[k].title) for k in kpis],
@@ -595,7 +601,7 @@ def cost_bars(components: pd.DataFrame, totals: pd.DataFrame, *, title: str, col
             "%{fullData.name}", ""),
     ))
     legend_rows = math.ceil(len(parts) / 3) if len(parts) > 1 else 0
-    style(fig, title, 150 + 34 * len(scenarios) + 22 * legend_rows, top=70 + 22 * legend_rows)
+    style(fig, title, 150 + (_row_height(names) + 4) * len(scenarios) + 22 * legend_rows, top=70 + 22 * legend_rows)
     fig.update_layout(barmode="stack", bargap=0.3, hovermode="closest", legend=dict(traceorder="normal"))
     fig.update_yaxes(autorange="reversed", ticks="", showgrid=False, type="category", tickfont=dict(size=11.5))
     fig.update_xaxes(title_text=money.title.replace("Cost", "Cost over the horizon"), tickformat=",.0f",
