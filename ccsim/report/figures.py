@@ -1,7 +1,7 @@
 """Figures of the report: pure functions from small, already aggregated tables to plotly figures.
 
-Nothing here reads files or computes statistics over replications; :mod:`ccsim.report.build`
-does that and passes tidy frames in. Conventions shared by every figure:
+Nothing here reads files or computes statistics over replications; :mod:`ccsim.report.measures`
+and the sections do that and pass tidy frames in. Conventions shared by every figure:
 
 * one fixed colour per scenario (``colours``: scenario label -> CSS colour), the baseline dark grey;
 * means over replications drawn as lines or markers, 95 % t-intervals as bands or error bars,
