@@ -457,3 +457,22 @@ def test_the_report_does_not_import_the_comparison_runner():
         todo.extend(imports_of(module) - seen)
     assert "ccsim.experiments.compare" not in seen
     assert "ccsim.experiments.comparison_files" in seen and "ccsim.metrics.paired" in seen
+
+
+def test_every_measure_the_sections_name_is_emitted_and_catalogued(shipped):
+    """The report asks only for measures the engine emits (here: the baseline, the difficult team and the
+    paid line through the real engine) and the catalogue describes, filed under the section's topic."""
+    from ccsim.metrics.catalogue import HEADLINE_KPIS, is_known
+    from ccsim.report.context import COST_COMPONENTS
+    from ccsim.report.sections import burnout, callers, difficult
+
+    loaded, _ = load([shipped])
+    emitted = set().union(*(item.estimates() for item in loaded))
+    named = {"burnout": burnout.BURNOUT_KPIS, "callers": callers.CALLER_KPIS, "money": money.MONEY_KPIS,
+             "difficult": difficult.SHARES + difficult.HOLD + difficult.CAUSES}
+    for topic, names in named.items():
+        for name in names:
+            assert is_known(name) and name in emitted, name
+            assert kpi_info(name).topic == topic, (name, kpi_info(name).topic)
+    for name in [*HEADLINE_KPIS, *COST_COMPONENTS]:
+        assert is_known(name) and name in emitted, name
