@@ -159,8 +159,18 @@ def test_cli_compare_writes_results_table_and_report(tmp_path):
     assert code == 0, output
     assert "against baseline" in output
     assert "service_level" in output and "asa_s" in output
-    assert "▲/▼" in output
+    # A row carries ▲/▼ exactly when the paired interval of its difference excludes zero.
+    differences = json.loads((out / "comparison.json").read_text())["differences"]
+    (per_kpi,) = differences.values()
+    rows = {line.split()[0]: line for line in output.splitlines() if line.split() and line.split()[0] in per_kpi}
+    assert {"service_level", "asa_s"} <= set(rows)
+    for name, line in rows.items():
+        diff = per_kpi[name]
+        significant = bool(diff["excludes_zero"] and diff["mean"])
+        mark = ("▲" if diff["mean"] > 0 else "▼") if significant else None
+        assert (mark in line if mark else not ("▲" in line or "▼" in line)), (name, line, diff)
     assert (out / "report.html").exists()
+    assert "report: step 1 of" in output  # building the report shows its steps
     assert (out / "baseline" / "summary.json").exists()
     assert (out / "overflow-to-experts-after-60-s" / "tables" / "legs.parquet").exists()
     provenance = json.loads((out / "baseline" / "provenance.json").read_text())

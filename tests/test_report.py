@@ -15,10 +15,12 @@ from ccsim.config.load import load_scenario
 from ccsim.experiments.compare import compare, write_comparison
 from ccsim.report import figures as F
 from ccsim.report import format_plus_minus, format_signed, kpi_info
+from ccsim.report import page as P
 from ccsim.report import verdicts as V
 from ccsim.report.build import (
-    ReportBuilder,
+    SECTIONS,
     ReportError,
+    build_page,
     build_report,
     document_changes,
     load,
@@ -26,6 +28,9 @@ from ccsim.report.build import (
     show_value,
     write_report,
 )
+from ccsim.report.changes import hours_minutes
+from ccsim.report.context import ReportContext
+from ccsim.report.sections import money
 from tests.conftest import CONFIGS
 from tests.journey_scenarios import two_tier
 
@@ -85,23 +90,44 @@ def test_report_is_self_contained_and_complete(saved):
     assert "groups.first_line.staffing.headcount" in html
 
 
-def test_headline_table_marks_significant_differences(saved):
-    loaded, comparison = load([saved])
-    builder = ReportBuilder(loaded, comparison)
-    assert builder.paired
-    difference = builder.differences["more first line"]["asa_s"]
-    html = build_report(saved)
-    mark = "▼" if difference.mean < 0 else "▲"
-    if difference.excludes_zero:
-        assert mark in html
-    assert "Δ vs two tiers" in html
+DIFFERENCE_CELL = re.compile(r'<td class="num diff (\w+)"[^>]*><span class="v">[^<]*'
+                             r'(?:<span class="mark" aria-hidden="true">([▲▼])</span>)?</span>')
+
+
+def test_headline_table_marks_significant_differences(shipped):
+    """Each difference cell carries ▲/▼ exactly when its interval excludes zero, pointing with the
+    difference, and the cell's colour class follows the measure's preferred direction."""
+    loaded, comparison = load([shipped])
+    ctx = ReportContext(loaded, comparison)
+    assert ctx.paired
+    names = [n for n in ("service_level", "asa_s", "abandon_rate", "redial_share", "difficult_share_calls",
+                         "burnout_share", "cost_total") if n in ctx.kpi_names()]
+    cells = DIFFERENCE_CELL.findall(P.kpi_table(ctx.kpi_rows(names), ctx.cards()))
+    assert len(cells) == len(names) * len(ctx.variants)
+    expected = []
+    for name in names:
+        for variant in ctx.variants:
+            diff = ctx.differences[variant.label][name]
+            significant = diff.excludes_zero and bool(diff.mean)
+            mark = ("▲" if diff.mean > 0 else "▼") if significant else ""
+            expected.append((kpi_verdict(diff, name) or "ns", mark))
+    assert cells == expected
+    assert any(mark for _, mark in cells), "no significant difference: the test shows nothing"
+    html = build_report(shipped)
+    assert "Δ vs baseline" in html
     assert "All " in html and " measures</summary>" in html
+
+
+def kpi_verdict(diff, name: str) -> str:
+    from ccsim.report import judgement
+
+    return judgement(diff.mean, diff.excludes_zero, kpi_info(name))
 
 
 def test_every_figure_has_title_axes_hover_and_scenario_colours(shipped):
     add = shipped
     loaded, comparison = load([add])
-    page = ReportBuilder(loaded, comparison).page()
+    page = build_page(ReportContext(loaded, comparison))
     figures = figures_of(page)
     assert len(figures) >= 15
     colours = F.scenario_colours([item.label for item in loaded])
@@ -122,7 +148,7 @@ def test_every_figure_has_title_axes_hover_and_scenario_colours(shipped):
 
 def test_time_of_day_charts_have_axis_titles_with_units(saved):
     loaded, comparison = load([saved])
-    page = ReportBuilder(loaded, comparison).page()
+    page = build_page(ReportContext(loaded, comparison))
     for fig in figures_of(page):
         layout = fig.layout
         if "by time of day" in layout.title.text:
@@ -209,15 +235,15 @@ def test_bad_folders_are_report_errors(tmp_path):
 
 def test_money_shows_every_component_with_the_currency(shipped):
     loaded, comparison = load([shipped])
-    builder = ReportBuilder(loaded, comparison)
-    section = builder.money()
+    builder = ReportContext(loaded, comparison)
+    section = money.section(builder)
     figures = [b.figure for b in section.blocks if b.figure is not None]
     stacked = next(f for f in figures if "per scenario" in f.layout.title.text)
     components = {t.name for t in stacked.data if t.type == "bar"}
     assert "customers lost" in components, components
     # Every scenario is in the stacked chart, the paid line included, and the parts add up to the total.
     for item in loaded:
-        parts = builder._cost_components(item)
+        parts = builder.cost_components(item)
         assert parts is not None
         assert sum(parts.values()) == pytest.approx(builder.estimates[item.label]["cost_total"].mean)
     assert "EUR" in stacked.layout.title.text
@@ -227,7 +253,7 @@ def test_money_shows_every_component_with_the_currency(shipped):
 
 def test_verdicts_and_worst_group_from_paired_intervals(shipped):
     loaded, comparison = load([shipped])
-    builder = ReportBuilder(loaded, comparison)
+    builder = ReportContext(loaded, comparison)
     verdicts = {v.variant: v for v in builder.verdicts()}
     html = build_report(shipped)
     assert "Verdicts against" in html
@@ -273,7 +299,7 @@ def test_document_changes_reads_like_set_paths():
     assert "name" not in changes
     assert changes["groups.g.staffing.headcount"] == ("08:00: 10, 10:00: 12", "08:00: 11")
     assert changes["groups.g.serves"] == ("[q]", "[q, r]")
-    assert changes["overflow.0.after"] == ("(not set)", "60")
+    assert changes["overflow.0.after"] == ("(not set)", "1 min")  # a duration, in minutes
     assert changes["transfers.mode"] == ("cold", "(not set)")
     assert "overflow" not in changes  # the empty list is implied by its new items
     assert document_changes(base, base) == []
@@ -297,3 +323,156 @@ def test_difference_formatting():
     assert kpi_info("something_new").label == "something new"
     assert kpi_info("service_level").clip(1.2) == 1.0
     assert kpi_info("something_new").clip(-3.0) == -3.0
+
+
+# --- many scenarios, difficult callers, what changed, progress ----------------------------------
+
+
+def test_line_charts_show_the_baseline_and_one_chosen_variant(shipped):
+    loaded, comparison = load([shipped])
+    ctx = ReportContext(loaded, comparison)
+    labels = [item.label for item in loaded]
+    page = build_page(ctx)
+    by_clock = [f for f in figures_of(page) if "by time of day" in f.layout.title.text]
+    assert by_clock
+    for fig in by_clock:
+        menu = fig.layout.updatemenus[0]
+        assert [b.label for b in menu.buttons] == [f"{labels[0]} vs {v}" for v in labels[1:]]
+        for index, button in enumerate(menu.buttons):
+            shown = {trace.legendgroup.removesuffix("-required")
+                     for trace, visible in zip(fig.data, button.args[0]["visible"]) if visible}
+            assert shown == {labels[0], labels[index + 1]}, fig.layout.title.text
+        # At first the baseline and the first variant are drawn, the others hidden.
+        assert {t.legendgroup.removesuffix("-required") for t in fig.data if t.visible} == set(labels[:2])
+
+
+def test_every_bar_carries_its_scenario_name(shipped):
+    loaded, comparison = load([shipped])
+    page = build_page(ReportContext(loaded, comparison))
+    names = {F.scenario_name(item.label) for item in loaded}
+    bars = [t for fig in figures_of(page) for t in fig.data if t.type == "bar" and t.orientation == "h"]
+    assert bars
+    for fig in figures_of(page):
+        for trace in fig.data:
+            if trace.type == "bar" and "Why calls" not in fig.layout.title.text \
+                    and "spend their time" not in fig.layout.title.text:
+                # Horizontal bars name their scenario on the row; none relies on the legend.
+                assert trace.orientation == "h", fig.layout.title.text
+                assert set(trace.y) <= names, (fig.layout.title.text, trace.y)
+
+
+def test_palette_stays_distinct_for_twelve_variants():
+    colours = F.scenario_colours([f"s{i}" for i in range(13)])
+    assert len(set(colours.values())) == 13
+    # Every colour also works as a band's fill (the palette mixes "#rrggbb" and "rgb()" forms).
+    assert all(F._rgba(c, 0.15).startswith("rgba(") for c in colours.values())
+
+
+def test_difficult_callers_section_from_the_engine(shipped):
+    loaded, comparison = load([shipped])
+    ctx = ReportContext(loaded, comparison)
+    html = build_report(shipped)
+    assert 'id="difficult"' in html and "Difficult callers" in html
+    for name in ("difficult_share_calls", "difficult_share_talk", "difficult_talk_mean_s",
+                 "difficult_calls_over_30min", "difficult_calls_over_60min", "difficult_made_by_failure",
+                 "difficult_by_nature"):
+        assert name in ctx.estimates[ctx.baseline.label], name
+        assert f'title="{name}"' in html, name  # a row of the section's table
+    estimate = ctx.estimates[ctx.baseline.label]["difficult_share_calls"]
+    assert estimate.ci_low is not None and estimate.ci_low <= estimate.mean <= estimate.ci_high
+    from ccsim.report.sections import difficult
+
+    section = difficult.section(ctx)
+    titles = [b.figure.layout.title.text for b in section.blocks if b.figure is not None]
+    assert any("Difficult callers against" in t for t in titles)  # paired differences against the baseline
+
+
+def test_what_changed_reads_in_hours_minutes_and_words():
+    base = load_scenario(CONFIGS / "baseline.yaml").scenario.model_dump(mode="json")
+    limit = load_scenario(CONFIGS / "policies" / "call_time_limit.yaml").scenario.model_dump(mode="json")
+    changes = {c.path: c for c in document_changes(base, limit)}
+    assert changes["policies.call_time_limit.limit"].new == "15 min"
+    assert changes["policies.call_time_limit.callback_delay.median"].new == "4 h"
+    assert "segments" not in " ".join(changes)  # an empty list on one side, nothing on the other
+    assert changes["policies.call_time_limit.limit"].words
+    team = load_scenario(CONFIGS / "policies" / "difficult_team.yaml").scenario.model_dump(mode="json")
+    shifts = {c.path: c for c in document_changes(base, team)}
+    assert shifts["groups.care_team.staffing.shifts.0.length"].new == "8 h 30 min"
+    assert shifts["groups.care_team.staffing.shifts.0.start"].new == "08:00"
+    assert not any("headcount_by_weekday" in p for p in shifts)
+    assert show_value("after_cut_off") == "after cut off"
+
+
+@pytest.mark.parametrize(("seconds", "words"), [(20, "20 s"), (90, "1 min 30 s"), (900, "15 min"), (3600, "1 h"),
+                                                (30600, "8 h 30 min"), (86400 * 2, "2 days"), (0.5, "0.5 s")])
+def test_hours_minutes(seconds, words):
+    assert hours_minutes(seconds) == words
+
+
+def test_one_scenario_report_has_no_one_bar_charts(shipped):
+    loaded, _ = load([shipped / "baseline"])
+    page = build_page(ReportContext(loaded))
+    for fig in figures_of(page):
+        for trace in fig.data:
+            if trace.type == "bar":
+                assert len(trace.x if trace.orientation != "h" else trace.y) > 1, fig.layout.title.text
+
+
+def test_building_the_report_reports_each_step(saved, tmp_path):
+    steps: list[tuple[str, int, int]] = []
+    write_report(saved, tmp_path / "r.html", lambda step, number, of: steps.append((step, number, of)))
+    assert [s[0] for s in steps] == ["reading the results", *(name for name, _ in SECTIONS), "writing the page"]
+    assert [s[1] for s in steps] == list(range(len(steps)))
+    assert {s[2] for s in steps} == {len(steps)}
+
+
+def test_the_report_does_not_import_the_comparison_runner():
+    """No import cycle between ccsim.experiments.compare (which writes reports) and the report: nothing
+    the report's builder imports, at the top of a module or inside a function, leads back to it."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    def imports_of(module: str) -> set[str]:
+        path = ROOT / Path(*module.split("."))
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if not path.exists():
+            return set()
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ccsim"):
+                found.add(node.module)
+                found |= {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names if alias.name.startswith("ccsim")}
+        return found
+
+    # The package itself ("ccsim", the public API) imports everything; a module is judged by its own imports.
+    seen, todo = {"ccsim"}, ["ccsim.report.build"]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo.extend(imports_of(module) - seen)
+    assert "ccsim.experiments.compare" not in seen
+    assert "ccsim.experiments.comparison_files" in seen and "ccsim.metrics.paired" in seen
+
+
+def test_every_measure_the_sections_name_is_emitted_and_catalogued(shipped):
+    """The report asks only for measures the engine emits (here: the baseline, the difficult team and the
+    paid line through the real engine) and the catalogue describes, filed under the section's topic."""
+    from ccsim.metrics.catalogue import HEADLINE_KPIS, is_known
+    from ccsim.report.context import COST_COMPONENTS
+    from ccsim.report.sections import burnout, callers, difficult
+
+    loaded, _ = load([shipped])
+    emitted = set().union(*(item.estimates() for item in loaded))
+    named = {"burnout": burnout.BURNOUT_KPIS, "callers": callers.CALLER_KPIS, "money": money.MONEY_KPIS,
+             "difficult": difficult.SHARES + difficult.HOLD + difficult.CAUSES}
+    for topic, names in named.items():
+        for name in names:
+            assert is_known(name) and name in emitted, name
+            assert kpi_info(name).topic == topic, (name, kpi_info(name).topic)
+    for name in [*HEADLINE_KPIS, *COST_COMPONENTS]:
+        assert is_known(name) and name in emitted, name

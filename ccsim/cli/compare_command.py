@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -25,7 +27,8 @@ from ccsim.cli.app import (
     user_errors,
 )
 from ccsim.config.load import load_scenario
-from ccsim.experiments.compare import Comparison, compare, unique_labels, write_comparison
+from ccsim.experiments.compare import Comparison, compare, write_comparison
+from ccsim.experiments.comparison_files import unique_labels
 from ccsim.experiments.runner import Interrupted, default_jobs
 from ccsim.report import HEADLINE_KPIS, format_plus_minus, format_value, judgement, kpi_info
 
@@ -83,6 +86,25 @@ def _marks_legend() -> str:
             "changed); shares in %, their differences in percentage points.")
 
 
+@contextmanager
+def report_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """Progress of building the report on stderr: a bar on a terminal, else one line per step."""
+    if not sys.stderr.isatty():
+        def line(step: str, number: int, of: int) -> None:
+            errors.print(f"report: step {number + 1} of {of}, {step}", highlight=False)
+
+        yield line
+        return
+    with progress_bar() as progress:
+        task = progress.add_task("report", total=None)
+
+        def advance(step: str, number: int, of: int) -> None:
+            progress.update(task, description=f"report: {escape(step)}", completed=number, total=of)
+
+        yield advance
+        progress.update(task, completed=progress.tasks[0].total)
+
+
 @app.command(name="compare")
 def compare_command(
     scenario_files: list[Path] = typer.Argument(..., help="BASELINE.yaml then one or more VARIANT.yaml files."),
@@ -129,7 +151,8 @@ def compare_command(
             "started": started_at,
             "wall_s": round(time.perf_counter() - started, 3),
         }
-        report = write_comparison(out, comparison, provenance, write_tables=tables)
+        with report_progress() as progress:
+            report = write_comparison(out, comparison, provenance, write_tables=tables, progress=progress)
         for table in comparison_tables(comparison, console.width):
             console.print(table)
         console.print(_marks_legend(), style="dim", highlight=False)
@@ -151,7 +174,8 @@ def report_command(
             raise UserError(f"--out {out}: is a folder; give the HTML file to write")
         started = time.perf_counter()
         try:
-            path = write_report(results, out)
+            with report_progress() as progress:
+                path = write_report(results, out, progress)
         except ReportError as exc:
             raise UserError(str(exc)) from None
         except OSError as exc:

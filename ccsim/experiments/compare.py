@@ -13,6 +13,10 @@ Layout of the output folder ``DIR``::
     comparison.json    baseline, variants, folders, and per-KPI paired differences
     comparison.csv     the same differences as a table (one row per variant and KPI)
     report.html        the HTML report (written by ccsim.report.build)
+
+The file names and scenario labels live in :mod:`ccsim.experiments.comparison_files` and the
+paired differences in :mod:`ccsim.metrics.paired`, which the report reads without importing this
+module; they are re-exported here for callers of the comparison.
 """
 
 from __future__ import annotations
@@ -24,17 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ccsim.config.scenario import Scenario
+from ccsim.experiments.comparison_files import COMPARISON_FILE, COMPARISON_TABLE, REPORT_FILE, unique_labels
 from ccsim.experiments.results import atomic_write, write_json, write_results
 from ccsim.experiments.runner import Interrupted, ReplicationResult, run_tasks
-from ccsim.metrics.stats import CONFIDENCE, Estimate, paired_difference, summarise, unpaired_difference
+from ccsim.metrics.paired import Difference, paired_differences
+from ccsim.metrics.stats import CONFIDENCE, Estimate, summarise
 
-COMPARISON_FILE = "comparison.json"
-COMPARISON_TABLE = "comparison.csv"
-REPORT_FILE = "report.html"
+__all__ = ["COMPARISON_FILE", "COMPARISON_TABLE", "REPORT_FILE", "Comparison", "Difference", "ScenarioRun",
+           "common_scenarios", "compare", "crn_width_ratio", "paired_differences", "slugify", "unique_labels",
+           "unique_slugs", "write_comparison"]
 
 # Slugs stay short so that paths stay well under every file system's limit.
 _SLUG_LENGTH = 48
@@ -69,25 +74,6 @@ def unique_slugs(names: Iterable[str]) -> list[str]:
     return slugs
 
 
-def unique_labels(names: list[str], hints: list[str] | None = None) -> list[str]:
-    """Labels that tell scenarios apart: repeated names get a hint (e.g. the file stem) appended.
-
-    ``["baseline", "baseline"]`` with hints ``["baseline", "more_agents"]`` gives
-    ``["baseline", "baseline (more_agents)"]``; the first of a repeated name keeps it unchanged
-    (it is usually the baseline). When the hint does not help either, a number is appended.
-    """
-    hints = hints if hints is not None else [f"{i + 1}" for i in range(len(names))]
-    labels: list[str] = []
-    for name, hint in zip(names, hints):
-        label = name if name not in labels else f"{name} ({hint})"
-        number = 2
-        candidate = label
-        while candidate in labels:
-            candidate, number = f"{label} #{number}", number + 1
-        labels.append(candidate)
-    return labels
-
-
 @dataclass
 class ScenarioRun:
     """One scenario of a comparison: its label (unique), folder name, scenario and replications."""
@@ -102,40 +88,6 @@ class ScenarioRun:
         """One row of KPIs per replication, indexed by replication number."""
         frame = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in self.results])
         return frame.set_index("replication").sort_index() if len(frame) else frame
-
-
-@dataclass
-class Difference:
-    """A variant's difference to the baseline on one KPI: paired (reported) and unpaired (for contrast)."""
-
-    paired: Estimate
-    unpaired: Estimate
-    baseline_mean: float | None
-    variant_mean: float | None
-
-    @property
-    def width_ratio(self) -> float | None:
-        """Width of the paired interval / width of the unpaired one (below 1: pairing helped)."""
-        paired, unpaired = _width(self.paired), _width(self.unpaired)
-        if paired is None or unpaired is None or unpaired <= 0:
-            return None
-        return paired / unpaired
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.paired.to_dict(),
-            "excludes_zero": self.paired.excludes_zero,
-            "baseline_mean": self.baseline_mean,
-            "variant_mean": self.variant_mean,
-            "unpaired": self.unpaired.to_dict(),
-            "width_ratio": self.width_ratio,
-        }
-
-
-def _width(estimate: Estimate) -> float | None:
-    if estimate.ci_low is None or estimate.ci_high is None:
-        return None
-    return estimate.ci_high - estimate.ci_low
 
 
 @dataclass
@@ -188,34 +140,6 @@ class Comparison:
                     "unpaired_ci_high": diff.unpaired.ci_high, "width_ratio": diff.width_ratio,
                 })
         return pd.DataFrame(rows)
-
-
-def paired_differences(baseline: pd.DataFrame, variant: pd.DataFrame,
-                       confidence: float = CONFIDENCE) -> dict[str, Difference]:
-    """Per-KPI differences ``variant - baseline`` from per-replication KPI frames.
-
-    Both frames are indexed by replication number; only replications present in both are paired
-    (an interrupted run may have fewer). KPIs present in only one scenario (a queue or group the
-    other lacks) have no difference and are left out.
-    """
-    common = baseline.index.intersection(variant.index)
-    b, v = baseline.loc[common], variant.loc[common]
-    differences: dict[str, Difference] = {}
-    for kpi in [c for c in baseline.columns if c in variant.columns]:
-        base_values = b[kpi].to_numpy(dtype=float)
-        variant_values = v[kpi].to_numpy(dtype=float)
-        differences[kpi] = Difference(
-            paired=paired_difference(variant_values, base_values, confidence),
-            unpaired=unpaired_difference(variant_values, base_values, confidence),
-            baseline_mean=_mean(base_values),
-            variant_mean=_mean(variant_values),
-        )
-    return differences
-
-
-def _mean(values: np.ndarray) -> float | None:
-    finite = values[np.isfinite(values)]
-    return float(finite.mean()) if len(finite) else None
 
 
 ComparisonProgress = Callable[[str, ReplicationResult], None]
@@ -289,10 +213,12 @@ def _run_all(scenarios: list[Scenario], replications: int, jobs: int | None,
 
 
 def write_comparison(out: Path, comparison: Comparison, provenance: dict[str, Any],
-                     write_tables: bool = True, report: bool = True) -> Path | None:
+                     write_tables: bool = True, report: bool = True,
+                     progress: Callable[[str, int, int], None] | None = None) -> Path | None:
     """Write one results folder per scenario, ``comparison.json``/``.csv`` and the HTML report.
 
-    Returns the path of the report (None when ``report`` is false).
+    Returns the path of the report (None when ``report`` is false). ``progress`` is told each step
+    of building the report (see :func:`ccsim.report.build.write_report`).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -305,7 +231,7 @@ def write_comparison(out: Path, comparison: Comparison, provenance: dict[str, An
         return None
     from ccsim.report.build import write_report  # the report pulls in plotly; import it only when needed
 
-    return write_report(out, out / REPORT_FILE)
+    return write_report(out, out / REPORT_FILE, progress)
 
 
 def crn_width_ratio(comparison: Comparison, kpi: str) -> dict[str, float | None]:

@@ -2,7 +2,12 @@
 
 * :mod:`ccsim.report.figures`: pure functions from tables to plotly figures;
 * :mod:`ccsim.report.page`: one self-contained HTML page (plotly.js embedded, no network);
-* :mod:`ccsim.report.build`: read saved results folders and build the report.
+* :mod:`ccsim.report.loading`: read saved results folders (one, several, or a comparison);
+* :mod:`ccsim.report.measures`: statistics over replications for the charts;
+* :mod:`ccsim.report.changes`: what changed between two scenarios, in words;
+* :mod:`ccsim.report.context`: what every section reads (estimates, paired differences, colours);
+* :mod:`ccsim.report.sections`: one module per section of the comparison report;
+* :mod:`ccsim.report.build`: assemble the page from its sections and write it.
 
 What each KPI is (label, unit, direction, range) lives in :mod:`ccsim.metrics.catalogue`, which
 the metrics, the report and the docs share; it is re-exported here. This module adds how values,

@@ -1,7 +1,7 @@
 """Figures of the report: pure functions from small, already aggregated tables to plotly figures.
 
-Nothing here reads files or computes statistics over replications; :mod:`ccsim.report.build`
-does that and passes tidy frames in. Conventions shared by every figure:
+Nothing here reads files or computes statistics over replications; :mod:`ccsim.report.measures`
+and the sections do that and pass tidy frames in. Conventions shared by every figure:
 
 * one fixed colour per scenario (``colours``: scenario label -> CSS colour), the baseline dark grey;
 * means over replications drawn as lines or markers, 95 % t-intervals as bands or error bars,
@@ -110,8 +110,12 @@ def grid(rows: int, panel: int, gap: int, top: int = 104, bottom: int = 64) -> t
 
 
 def _rgba(colour: str, alpha: float) -> str:
-    colour = colour.lstrip("#")
-    r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    """``colour`` ("#rrggbb" or "rgb(r, g, b)", as plotly's palettes give them) with transparency."""
+    if colour.startswith("rgb("):
+        r, g, b = (int(part) for part in colour[4:-1].split(","))
+    else:
+        hex_digits = colour.lstrip("#")
+        r, g, b = (int(hex_digits[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -162,6 +166,54 @@ def _subplot_titles(fig: go.Figure) -> None:
 def _ordered(frame: pd.DataFrame, column: str, order: Sequence[str]) -> list[str]:
     present = list(dict.fromkeys(frame[column].astype(str)))
     return [o for o in order if o in present] + [p for p in present if p not in order]
+
+
+def scenario_name(value: object, width: int = 26) -> str:
+    """A scenario name for a tick label: escaped, broken into lines of about ``width`` characters."""
+    words, lines, line = str(value).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(text(part) for part in lines if part) or text(value)
+
+
+def _scenario_of(trace) -> str:
+    group = str(trace.legendgroup or trace.name or "")
+    return group[: -len("-required")] if group.endswith("-required") else group
+
+
+def baseline_and_one(fig: go.Figure, colours: dict[str, str]) -> go.Figure:
+    """With more than one variant, show the baseline and one chosen variant at a time.
+
+    A dropdown in the chart (plotly's own, so it works offline) picks the variant; the first is
+    shown to begin with. Eleven lines in one panel cannot be told apart, two can.
+    """
+    labels = list(colours)
+    present = {_scenario_of(t) for t in fig.data}
+    variants = [label for label in labels[1:] if label in present]
+    if len(variants) < 2:
+        return fig
+    baseline = labels[0]
+
+    def visible(variant: str) -> list[bool]:
+        return [_scenario_of(t) in (baseline, variant) for t in fig.data]
+
+    for trace, shown in zip(fig.data, visible(variants[0])):
+        trace.visible = shown
+    buttons = [dict(label=f"{text(baseline)} vs {text(v)}", method="restyle", args=[{"visible": visible(v)}])
+               for v in variants]
+    # Menus are placed in plot-area fractions: put this one in the top margin, right-aligned.
+    height = fig.layout.height or 400
+    top, bottom = fig.layout.margin.t or 104, fig.layout.margin.b or 64
+    fig.update_layout(updatemenus=[dict(
+        type="dropdown", direction="down", buttons=buttons, active=0, showactive=True, x=1.0, xanchor="right",
+        y=1.0 + (top - 8) / max(1, height - top - bottom), yanchor="top", bgcolor="white", bordercolor=AXIS,
+        font=dict(size=12))])
+    return fig
 
 
 def empty_figure(title: str, message: str, height: int = 220) -> go.Figure:
@@ -284,7 +336,7 @@ def band_lines(
     elif x_ticks:
         values = list(x_ticks)
         fig.update_xaxes(tickmode="array", tickvals=values, ticktext=[_tick(x_ticks[v]) for v in values], tickangle=0)
-    return fig
+    return baseline_and_one(fig, colours)
 
 
 def staffing_lines(frame: pd.DataFrame, *, title: str, colours: dict[str, str],
@@ -309,7 +361,7 @@ def staffing_lines(frame: pd.DataFrame, *, title: str, colours: dict[str, str],
                 line=dict(color=colours[scenario], width=1.6, dash="dash"),
                 hovertemplate="%{y:,.1f} agents required<extra>%{fullData.name}</extra>",
             ), row=index // columns + 1, col=index % columns + 1)
-    return fig
+    return baseline_and_one(fig, colours)
 
 
 def wait_curves(frame: pd.DataFrame, *, title: str, colours: dict[str, str], threshold: float | None) -> go.Figure:
@@ -332,12 +384,25 @@ def _all_zero(part: pd.DataFrame) -> bool:
     return bool((part["mean"].fillna(0).abs() < 1e-12).all() and (part["ci_high"].fillna(0).abs() < 1e-12).all())
 
 
+def _row_height(names: Sequence[str]) -> int:
+    """Pixels per row of horizontal bars: room for the longest name's lines of tick text."""
+    lines = max((name.count("<br>") + 1 for name in names), default=1)
+    return max(30, 14 * lines + 6)
+
+
+def _bar_rows(names: Sequence[str]) -> int:
+    """Height (px) of a panel of horizontal bars, one row per scenario."""
+    return max(90, _row_height(names) * len(names) + 20)
+
+
 def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measures: dict[str, Measure],
              columns: int = 3) -> go.Figure:
-    """One small panel per KPI: a bar per scenario with its 95 % interval as an error bar.
+    """One small panel per KPI: a horizontal bar per scenario, named on its row, with its 95 % interval.
 
     ``frame``: scenario, kpi, mean, ci_low, ci_high; ``measures`` (kpi -> Measure) gives the order,
     panel titles and units. KPIs that are zero in every scenario are left out (and named in a note).
+    Each row of panels names its scenarios at the left, level with their bars, so no bar needs the
+    legend to be read.
     """
     present = [k for k in measures if k in set(frame["kpi"])]
     zero = [k for k in present if _all_zero(frame[frame["kpi"] == k])]
@@ -346,37 +411,39 @@ def kpi_bars(frame: pd.DataFrame, *, title: str, colours: dict[str, str], measur
         return empty_figure(title, "None of these measures are in the results, or all are zero.")
     columns = min(columns, len(kpis))
     rows = math.ceil(len(kpis) / columns)
-    height, spacing = grid(rows, 190, 80, bottom=64 if not zero else 84)
-    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.08, vertical_spacing=spacing,
-                        subplot_titles=[text(measures[k].title) for k in kpis])
-    _subplot_titles(fig)
     scenarios = [s for s in colours if s in set(frame["scenario"])]
+    names = [scenario_name(s) for s in scenarios]
+    height, spacing = grid(rows, _bar_rows(names), 70, top=70, bottom=40 if not zero else 64)
+    # Rows share the scenarios: their names stand once at the left of each row, level with every bar.
+    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.05 if columns > 1 else 0.0,
+                        vertical_spacing=spacing, subplot_titles=[text(measures[k].title) for k in kpis],
+                        shared_yaxes=True)
+    _subplot_titles(fig)
     for index, kpi in enumerate(kpis):
         row, col = index // columns + 1, index % columns + 1
         part = frame[frame["kpi"] == kpi].set_index("scenario").reindex(scenarios)
         measure = measures[kpi]
+        means = part["mean"].to_numpy(dtype=float)
         low, high = measure.clip(part["ci_low"]), measure.clip(part["ci_high"])
-        for position, scenario in enumerate(scenarios):
-            mean = float(part.loc[scenario, "mean"])
-            has_interval = bool(np.isfinite(low[position]))
-            fig.add_trace(go.Bar(
-                x=[text(scenario)], y=[mean], name=text(scenario), legendgroup=scenario, showlegend=index == 0,
-                marker=dict(color=colours[scenario], line=dict(width=0)),
-                error_y=dict(type="data", symmetric=False,
-                             array=[high[position] - mean if has_interval else 0],
-                             arrayminus=[mean - low[position] if has_interval else 0],
-                             color="#222", thickness=1.3, width=6, visible=has_interval),
-                customdata=[[low[position], high[position]]],
-                hovertemplate=_hover(measure, has_interval),
-            ), row=row, col=col)
-        fig.update_yaxes(tickformat=measure.tickformat, rangemode="tozero", row=row, col=col)
-        fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, row=row, col=col)
-    style(fig, title, height, bottom=64 if not zero else 84)
-    fig.update_layout(bargap=0.3, hovermode="closest")
+        has_interval = np.isfinite(low) & np.isfinite(high)
+        fig.add_trace(go.Bar(
+            y=names, x=means, orientation="h", name=text(measure.label), showlegend=False,
+            marker=dict(color=[colours[s] for s in scenarios], line=dict(width=0)),
+            error_x=dict(type="data", symmetric=False, array=np.where(has_interval, high - means, 0),
+                         arrayminus=np.where(has_interval, means - low, 0), color="#222", thickness=1.3, width=4,
+                         visible=bool(has_interval.any())),
+            customdata=np.column_stack([low, high]),
+            hovertemplate=_hover(measure, bool(has_interval.any())).replace("%{y:", "%{x:").replace(
+                "<extra>%{fullData.name}</extra>", "<extra>%{y}</extra>"),
+        ), row=row, col=col)
+        fig.update_xaxes(tickformat=measure.tickformat, rangemode="tozero", nticks=5, row=row, col=col)
+        fig.update_yaxes(autorange="reversed", ticks="", showgrid=False, tickfont=dict(size=11), row=row, col=col)
+    style(fig, title, height, legend=False, top=70, bottom=40 if not zero else 64)
+    fig.update_layout(bargap=0.25, hovermode="closest")
     if zero:
-        names = ", ".join(text(measures[k].label) for k in zero)
-        fig.add_annotation(text=f"Zero in every scenario, not drawn: {names}", xref="paper", yref="paper", x=0,
-                           y=0, yshift=-24, xanchor="left", yanchor="top", showarrow=False,
+        names_zero = ", ".join(text(measures[k].label) for k in zero)
+        fig.add_annotation(text=f"Zero in every scenario, not drawn: {names_zero}", xref="paper", yref="paper", x=0,
+                           y=0, yshift=-30, xanchor="left", yanchor="top", showarrow=False,
                            font=dict(size=11, color="#666"))
     return fig
 
@@ -432,9 +499,19 @@ def difference_panels(frame: pd.DataFrame, *, title: str, colours: dict[str, str
 
 def grouped_bars(frame: pd.DataFrame, *, x: str, title: str, measure: Measure, x_title: str,
                  colours: dict[str, str], x_order: Sequence[str] = ()) -> go.Figure:
-    """Bars of means per category ``x`` (e.g. attempts), one colour per scenario, 95 % error bars."""
+    """Bars of means per category ``x`` (e.g. attempts) with 95 % error bars.
+
+    One scenario: a bar per category. Several: a panel per category with a named bar per scenario
+    (as :func:`kpi_bars`), since a cluster of eleven unnamed bars per category cannot be read.
+    """
     if frame.empty:
         return empty_figure(title, "No data for this chart.")
+    if frame["scenario"].nunique() > 1:
+        categories = _ordered(frame, x, x_order)
+        panels = {c: Measure(f"{x_title}: {c}", share=measure.share, unit=measure.unit, digits=measure.digits,
+                             lower=measure.lower) for c in categories}
+        return kpi_bars(frame.assign(kpi=frame[x].astype(str)), title=title, colours=colours, measures=panels,
+                        columns=min(len(categories), 5))
     fig = go.Figure()
     categories = _ordered(frame, x, x_order)
     for scenario in [s for s in colours if s in set(frame["scenario"])]:
@@ -488,14 +565,14 @@ def stacked_shares(frame: pd.DataFrame, *, title: str, category: str, colours: d
 
 def cost_bars(components: pd.DataFrame, totals: pd.DataFrame, *, title: str, colours: dict[str, str],
               unit: str) -> go.Figure:
-    """Stacked cost components per scenario, with the total's 95 % interval as an error bar.
+    """Stacked cost components per scenario (a named row each), with the total's 95 % interval.
 
     ``components``: scenario, component, mean. ``totals``: scenario, mean, ci_low, ci_high.
     """
     if components.empty:
         return empty_figure(title, "No cost data in these results.")
     scenarios = [s for s in colours if s in set(components["scenario"])]
-    names = [text(s) for s in scenarios]
+    names = [scenario_name(s) for s in scenarios]
     money = Measure("Cost", unit, digits=0)
     fig = go.Figure()
     parts = _ordered(components, "component", [])
@@ -505,26 +582,29 @@ def cost_bars(components: pd.DataFrame, totals: pd.DataFrame, *, title: str, col
         colour = ([colours[s] for s in scenarios] if len(parts) == 1
                   else COMPONENT_COLOURS[index % len(COMPONENT_COLOURS)])
         fig.add_trace(go.Bar(
-            x=names, y=part["mean"].fillna(0), name=text(component), showlegend=len(parts) > 1,
+            y=names, x=part["mean"].fillna(0), orientation="h", name=text(component), showlegend=len(parts) > 1,
             marker=dict(color=colour),
-            hovertemplate=f"%{{x}}: %{{y:,.0f}}{text(money.suffix)}<extra>%{{fullData.name}}</extra>",
+            hovertemplate=f"%{{y}}: %{{x:,.0f}}{text(money.suffix)}<extra>%{{fullData.name}}</extra>",
         ))
     total = totals.set_index("scenario").reindex(scenarios)
+    means = total["mean"].to_numpy(dtype=float)
     low, high = money.clip(total["ci_low"]), money.clip(total["ci_high"])
     has_interval = bool(np.isfinite(low).any())
     fig.add_trace(go.Scatter(
-        x=names, y=total["mean"], mode="markers", name="total, 95 % CI",
+        y=names, x=means, mode="markers", name="total, 95 % CI",
         marker=dict(symbol="diamond", size=10, color="#222", line=dict(color="white", width=1)),
-        error_y=dict(type="data", symmetric=False, array=np.nan_to_num(high - total["mean"].to_numpy()),
-                     arrayminus=np.nan_to_num(total["mean"].to_numpy() - low), color="#222", thickness=1.4, width=8,
+        error_x=dict(type="data", symmetric=False, array=np.nan_to_num(high - means),
+                     arrayminus=np.nan_to_num(means - low), color="#222", thickness=1.4, width=6,
                      visible=has_interval),
         customdata=np.column_stack([low, high]),
-        hovertemplate=_hover(money, has_interval, "%{x}: total ").replace("%{fullData.name}", ""),
+        hovertemplate=_hover(money, has_interval, "%{y}: total ").replace("%{y:", "%{x:").replace(
+            "%{fullData.name}", ""),
     ))
-    style(fig, title, 440)
-    fig.update_layout(barmode="stack", bargap=0.4, hovermode="closest")
-    fig.update_xaxes(title_text="Scenario", type="category", showgrid=False)
-    fig.update_yaxes(title_text=money.title.replace("Cost", "Cost over the horizon"), tickformat=",.0f",
+    legend_rows = math.ceil(len(parts) / 3) if len(parts) > 1 else 0
+    style(fig, title, 150 + (_row_height(names) + 4) * len(scenarios) + 22 * legend_rows, top=70 + 22 * legend_rows)
+    fig.update_layout(barmode="stack", bargap=0.3, hovermode="closest", legend=dict(traceorder="normal"))
+    fig.update_yaxes(autorange="reversed", ticks="", showgrid=False, type="category", tickfont=dict(size=11.5))
+    fig.update_xaxes(title_text=money.title.replace("Cost", "Cost over the horizon"), tickformat=",.0f",
                      rangemode="tozero")
     return fig
 
@@ -600,4 +680,4 @@ def stacked_panels(frames: list[tuple[str, Measure, pd.DataFrame]], *, title: st
     if x_ticks:
         values = list(x_ticks)
         fig.update_xaxes(tickmode="array", tickvals=values, ticktext=[_tick(x_ticks[v]) for v in values], tickangle=0)
-    return fig
+    return baseline_and_one(fig, colours)

@@ -61,6 +61,7 @@ class Change:
     path: str
     old: str
     new: str
+    words: str = ""  # what the setting is, from the scenario schema
 
 
 @dataclass
@@ -182,8 +183,9 @@ def changes_table(changes: Sequence[Change], baseline: str, variant: str) -> str
     if not changes:
         return '<p class="note">No setting differs from the baseline (apart from the name).</p>'
     rows = "".join(
-        f'<tr><th scope="row"><code>{e(c.path)}</code></th><td><code>{e(c.old)}</code></td>'
-        f'<td class="arrow">→</td><td><code>{e(c.new)}</code></td></tr>'
+        f'<tr><th scope="row"><code>{e(c.path)}</code>'
+        + (f'<span class="words">{e(c.words)}</span>' if c.words else "")
+        + f'</th><td>{e(c.old)}</td><td class="arrow">→</td><td>{e(c.new)}</td></tr>'
         for c in changes
     )
     return (f'<div class="table-wrap"><table class="changes"><thead><tr><th scope="col">Setting</th>'
@@ -278,6 +280,8 @@ table.kpis.pivot .ci { font-size: 10px; }
 .legend-note .worse { color: var(--worse); font-weight: 600; }
 .legend-note .changed { color: var(--changed); font-weight: 600; }
 table.changes code { font-size: 13px; white-space: pre-wrap; word-break: break-word; }
+table.changes th .words { display: block; font-weight: 400; font-size: 12.5px; color: var(--muted); }
+table.changes td { white-space: pre-wrap; word-break: break-word; }
 table.changes td.arrow { color: var(--muted); width: 1em; }
 details { margin: 12px 0; border: 1px solid var(--line); border-radius: 8px; padding: 6px 12px; }
 details > summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
