@@ -72,10 +72,12 @@ def change_text(name: str, difference: Estimate, currency: str = "") -> str:
     assert difference.mean is not None and difference.ci_low is not None and difference.ci_high is not None
     decimals = decimals_for((difference.ci_high - difference.ci_low) / 2.0, info)
     unit = {"share": " points", "money": f" {currency}" if currency else ""}.get(info.kind, "")
-    if not unit and info.unit:
+    words = short_label(name)
+    # A unit that repeats the measure's own name ("strain -8.1 strain") says nothing.
+    if not unit and info.unit and info.unit not in words.split(":")[0]:
         unit = f" {info.unit}"
     low, high = (format_signed(v, info, decimals) for v in (difference.ci_low, difference.ci_high))
-    return f"{short_label(name)} {format_signed(difference.mean, info, decimals)}{unit} [{low}, {high}]"
+    return f"{words} {format_signed(difference.mean, info, decimals)}{unit} [{low}, {high}]"
 
 
 def judged_names(available: Sequence[str]) -> list[str]:
