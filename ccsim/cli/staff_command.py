@@ -112,10 +112,10 @@ def outcome_lines(result: StaffingResult, summary: dict) -> list[str]:
 
 def check_scenario_path(path: Path, overwrite: bool) -> None:
     """Refuse a ``--write-scenario`` path that cannot be written, before any simulation runs."""
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise UserError(f"--write-scenario {path}: expected a file name ending in .yaml or .yml")
     if path.is_dir():
         raise UserError(f"--write-scenario {path}: is a folder; give the YAML file to write")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise UserError(f"--write-scenario {path}: expected a file name ending in .yaml or .yml")
     if path.exists() and not overwrite:
         raise UserError(f"--write-scenario {path}: exists; choose another file or pass --overwrite")
     folder = path.resolve().parent

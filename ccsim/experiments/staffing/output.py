@@ -9,6 +9,7 @@ in seconds.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,16 @@ class _PlainDumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Clock times and opening hours in double quotes, as the shipped scenarios write them ("08:00").
+    style = '"' if _CLOCK_TEXT.match(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_CLOCK_TEXT = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?(-\d{1,2}:\d{2}(:\d{2})?)?$")
+_PlainDumper.add_representer(str, _text)
 
 
 def scenario_yaml(data: dict[str, Any]) -> str:
