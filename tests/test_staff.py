@@ -21,7 +21,6 @@ from ccsim.cli import app
 from ccsim.config.load import scenario_from_dict
 from ccsim.experiments.runner import replicate
 from ccsim.experiments.staffing import (
-    MISSED,
     MISSED_SIGNIFICANTLY,
     UNREACHABLE,
     WARM_UP,
