@@ -155,6 +155,7 @@ def test_terminal_and_report_give_the_same_check_and_the_written_file_reads_like
     # The counts are the requirements table's statuses, mean below target counted as a miss.
     table = pd.read_csv(out / "requirements.csv")
     assert summary["final_check"]["misses"] == int(table["status"].isin([MISSED, MISSED_SIGNIFICANTLY]).sum())
+    assert ("missed on the mean:" in output) == (summary["final_check"]["misses"] > 0)
     assert summary["seeds"]["final_check"] == [CHECK_FIRST_REPLICATION, CHECK_FIRST_REPLICATION + 2]
     assert summary["groups"]["agents"]["handle_time_s"] == pytest.approx(260.0)
     assert "without the --set overrides" in output

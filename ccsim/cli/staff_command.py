@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -32,6 +33,7 @@ from ccsim.experiments.staffing import (
     DEFAULT_CHECK_REPLICATIONS,
     DEFAULT_ITERATIONS,
     DEFAULT_REPLICATIONS,
+    MISSES,
     StaffingError,
     StaffingResult,
     TargetError,
@@ -99,6 +101,11 @@ def outcome_lines(result: StaffingResult, summary: dict) -> list[str]:
         lines.append(f"search: not settled after {result.iterations} iterations ({sum(last.values())} interval(s) "
                      "still moving); raise --iterations, or read the final check below")
     lines.append(check_line(summary["final_check"]))
+    missed = [(plan.name, result.layout.day_types[index], result.layout.time_of(int(slot)))
+              for plan in result.groups.values()
+              for index, slot in zip(*np.nonzero(np.isin(plan.status, MISSES)))]
+    if missed:
+        lines.append(f"missed on the mean: {describe_intervals(missed, result.layout.interval)}")
     for name, group in summary["groups"].items():
         if group["shifts"] is not None:
             lines.append(f"{name}: the shifts leave {group['surplus_agent_hours']:,.0f} agent-hours over the "
