@@ -21,7 +21,7 @@ from ccsim.cli import app
 from ccsim.config.load import scenario_from_dict
 from ccsim.experiments.runner import replicate
 from ccsim.experiments.staffing import (
-    MISSED,
+    MISSED_SIGNIFICANTLY,
     UNREACHABLE,
     WARM_UP,
     TargetError,
@@ -171,14 +171,14 @@ def test_time_varying_staffing_meets_the_target_again_with_fresh_seeds():
     peak = table.set_index("time")["simulated"]
     assert peak["10:30"] > peak["09:30"] > peak["08:00"]
     assert peak["12:30"] < peak["11:00"]
-    # Re-simulate the written scenario with seeds neither pass used: every interval meets 80/20
-    # within its 95 % interval.
+    # Re-simulate the written scenario with seeds neither pass used: no interval misses 80/20
+    # significantly (a mean a little below the target is a miss, but not a significant one).
     staffed = scenario_from_dict(staffed_scenario_document(result))
     fresh = replicate(staffed, replications=range(50, 58), jobs=1)
     layout = build_layout(staffed)
     check = check_estimates(observe(fresh, layout), "agents", layout)
     status = classify(check, targets, layout, np.zeros(layout.shape, dtype=bool))
-    assert MISSED not in set(status[layout.judged])
+    assert MISSED_SIGNIFICANTLY not in set(status[layout.judged])
     assert np.nanmean(check.mean["service_level"][layout.judged]) >= 0.78
 
 

@@ -7,9 +7,11 @@ bad input (targets, scenario, options); 130 when interrupted.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -25,19 +27,18 @@ from ccsim.cli.app import (
     progress_bar,
     user_errors,
 )
-from ccsim.config.load import load_scenario
+from ccsim.config.load import load_scenario, resolve_file
 from ccsim.experiments.runner import Interrupted, default_jobs
 from ccsim.experiments.staffing import (
+    DEFAULT_CHECK_REPLICATIONS,
     DEFAULT_ITERATIONS,
     DEFAULT_REPLICATIONS,
-    MET,
-    MISSED,
-    UNREACHABLE,
-    WITHIN_CI,
+    MISSES,
     StaffingError,
     StaffingResult,
     TargetError,
     Targets,
+    check_line,
     describe_intervals,
     parse_service_target,
     parse_share,
@@ -99,12 +100,12 @@ def outcome_lines(result: StaffingResult, summary: dict) -> list[str]:
         last = result.history[-1]["intervals_changed"] if result.history else {}
         lines.append(f"search: not settled after {result.iterations} iterations ({sum(last.values())} interval(s) "
                      "still moving); raise --iterations, or read the final check below")
-    counts = {status: sum(g["final_check"][status] for g in summary["groups"].values())
-              for status in (MET, WITHIN_CI, MISSED, UNREACHABLE)}
-    judged = sum(sum(g["final_check"].values()) for g in summary["groups"].values())
-    unreachable = f", {counts[UNREACHABLE]} unreachable" if counts[UNREACHABLE] else ""
-    lines.append(f"final check with fresh seeds: {counts[MET]} of {judged} intervals meet the targets, "
-                 f"{counts[WITHIN_CI]} more within their 95 % interval, {counts[MISSED]} missed{unreachable}")
+    lines.append(check_line(summary["final_check"]))
+    missed = [(plan.name, result.layout.day_types[index], result.layout.time_of(int(slot)))
+              for plan in result.groups.values()
+              for index, slot in zip(*np.nonzero(np.isin(plan.status, MISSES)))]
+    if missed:
+        lines.append(f"missed on the mean: {describe_intervals(missed, result.layout.interval)}")
     for name, group in summary["groups"].items():
         if group["shifts"] is not None:
             lines.append(f"{name}: the shifts leave {group['surplus_agent_hours']:,.0f} agent-hours over the "
@@ -116,6 +117,21 @@ def outcome_lines(result: StaffingResult, summary: dict) -> list[str]:
     return lines
 
 
+def check_scenario_path(path: Path, overwrite: bool) -> None:
+    """Refuse a ``--write-scenario`` path that cannot be written, before any simulation runs."""
+    if path.is_dir():
+        raise UserError(f"--write-scenario {path}: is a folder; give the YAML file to write")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise UserError(f"--write-scenario {path}: expected a file name ending in .yaml or .yml")
+    if path.exists() and not overwrite:
+        raise UserError(f"--write-scenario {path}: exists; choose another file or pass --overwrite")
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise UserError(f"--write-scenario {path}: folder {path.parent} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"--write-scenario {path}: folder {path.parent} is not writable")
+
+
 @app.command(name="staff")
 def staff_command(
     scenario_file: Path = typer.Argument(..., help="Scenario YAML file."),
@@ -125,15 +141,19 @@ def staff_command(
     max_abandon: str | None = typer.Option(None, "--max-abandon", help="Most abandonment per interval, e.g. 5%."),
     max_occupancy: str | None = typer.Option(None, "--max-occupancy", help="Most occupancy per interval, e.g. 90%."),
     replications: int = typer.Option(DEFAULT_REPLICATIONS, "--replications", "-r", min=2,
-                                     help="Replications per simulation."),
+                                     help="Replications per simulation of the search."),
+    check_reps: int = typer.Option(DEFAULT_CHECK_REPLICATIONS, "--check-reps", min=2,
+                                   help="Replications of the final check of the written roster (fresh seeds)."),
     iterations: int = typer.Option(DEFAULT_ITERATIONS, "--iterations", "-k", min=1,
                                    help="Most simulations of candidate staffings."),
     max_agents: int | None = typer.Option(None, "--max-agents", min=1, help="Most agents a group may have in one "
                                           "interval (default: 10 per Erlang of load plus 100)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0 = all cores)."),
     sets: list[str] = typer.Option([], "--set", help="Override a value: dotted.path=value (repeatable)."),
-    scenario_out: Path | None = typer.Option(None, "--write-scenario", help="Also write a copy of the scenario with "
-                                             "the recommended staffing to this YAML file."),
+    scenario_out: Path | None = typer.Option(None, "--write-scenario", help="Also write a copy of the scenario file "
+                                             "with the recommended roster to this YAML file."),
+    keep_overrides: bool = typer.Option(False, "--keep-overrides", help="Put the --set overrides into the "
+                                        "--write-scenario file too (default: the file as written, new roster)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a non-empty folder or over the "
                                    "--write-scenario file."),
 ) -> None:
@@ -144,15 +164,12 @@ def staff_command(
         print_warnings(scenario)
         level = scenario.service_level
         targets = read_targets(target, max_abandon, max_occupancy, (level.target, level.threshold))
-        if scenario_out is not None and scenario_out.is_dir():
-            raise UserError(f"--write-scenario {scenario_out}: is a folder; give the YAML file to write")
-        if scenario_out is not None and scenario_out.exists() and not overwrite:
-            raise UserError(f"--write-scenario {scenario_out}: exists; choose another file or pass --overwrite")
-        if scenario_out is not None and not scenario_out.resolve().parent.is_dir():
-            raise UserError(f"--write-scenario {scenario_out}: folder {scenario_out.parent} does not exist")
+        if scenario_out is not None:
+            check_scenario_path(scenario_out, overwrite)
+        source = loaded.data if keep_overrides else resolve_file(scenario_file, {})[0]
         prepare_output(out, overwrite)
         started = time.perf_counter()
-        budget = replications * (iterations + 2)  # load, the iterations, the final check
+        budget = replications * (iterations + 1) + check_reps  # load, the iterations, the final check
         with progress_bar() as progress:
             task = progress.add_task("load", total=budget)
 
@@ -164,6 +181,7 @@ def staff_command(
             try:
                 result = recommend_staffing(
                     scenario, targets, replications=replications, iterations=iterations,
+                    check_replications_count=check_reps,
                     jobs=jobs or default_jobs(), max_agents=max_agents, base_dir=scenario_file.parent,
                     on_stage=stage, on_done=lambda _: progress.advance(task))
             except StaffingError as exc:
@@ -176,7 +194,7 @@ def staff_command(
         table, summary = write_outputs(out, result)
         report = write_staff_report(out / "report.html", table, summary)
         if scenario_out is not None:
-            write_scenario(scenario_out, result)
+            write_scenario(scenario_out, result, source)
         console.print(hours_table(result, summary))
         console.print("hours are agents on the phones per interval summed over the horizon; paid hours include "
                       "breaks and off-phone time of the shifts", style="dim", highlight=False)
@@ -185,6 +203,10 @@ def staff_command(
                           "Erlang plus 100)", style="dim", highlight=False)
         for line in outcome_lines(result, summary):
             console.print(line, highlight=False)
+        if scenario_out is not None and sets and not keep_overrides:
+            console.print(f"{scenario_out} has the scenario file's settings without the --set overrides (the "
+                          "roster was planned with them; --keep-overrides writes them too)", style="dim",
+                          highlight=False)
         written = f", scenario {scenario_out}" if scenario_out is not None else ""
         console.print(f"results in {out}/, report {report}{written} ({elapsed(started)})", highlight=False)
         unreachable = result.unreachable()

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ccsim.cli.app import UserError, app, console, errors, progress_bar, user_errors
+from ccsim.cli.app import UserError, app, console, errors, progress_bar, unit_of, user_errors
 from ccsim.experiments.backends import BackendError, DaskBackend, LocalBackend, graceful_stop
 from ccsim.experiments.runner import default_jobs
 from ccsim.experiments.sweep import (
@@ -92,7 +92,7 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
         table.add_column("point", min_width=min(name_width, 24), overflow="fold")
         table.add_column("n", justify="right", no_wrap=True)
         for metric in group:
-            unit = kpi_info(metric).unit
+            unit = unit_of(kpi_info(metric), plan.currency)
             table.add_column(metric + (f" ({unit})" if unit else ""), justify="right", no_wrap=True)
         for name, row, point_estimates in zip(names, points.itertuples(), estimates):
             cells = [name, str(int(row.replications))]
@@ -100,6 +100,15 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
             table.add_row(*cells)
         tables.append(table)
     return tables
+
+
+def objectives_line(plan: Plan) -> str:
+    """Which objectives the trade-off front uses and which point the paired differences are against."""
+    chosen = ", ".join(f"{kpi} ({direction})" for kpi, direction in plan.objectives.items())
+    source = "" if plan.experiment.objectives else " (the defaults)"
+    reference = next((p.name for p in plan.points if p.id == plan.reference), plan.reference)
+    return (f"trade-off front on {chosen}{source}; paired differences against {reference!r} in points.csv "
+            "(<kpi>_diff, _diff_ci_low, _diff_ci_high) and the report")
 
 
 def _estimate_text(estimate: Estimate | None, info: KpiInfo) -> str:
@@ -197,6 +206,7 @@ def _finish(plan: Plan, folder: SweepFolder, run: SweepRun, backend: str) -> Non
     report = _report(folder)
     for table in points_tables(plan, points, console.width):
         console.print(table)
+    console.print(objectives_line(plan), highlight=False, markup=False)
     missing = missing_metrics(plan, points)
     if missing:
         errors.print(f"warning: no point produced the metric(s) {', '.join(missing)}", highlight=False, markup=False)

@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 
 from ccsim import units
 from ccsim.experiments.results import atomic_write
-from ccsim.experiments.staffing import MISSED, UNREACHABLE, describe_intervals
+from ccsim.experiments.staffing import MISSES, check_line, describe_intervals
 from ccsim.report import figures as F
 from ccsim.report import page as P
 
@@ -96,13 +96,14 @@ def _warnings(table: pd.DataFrame, summary: dict[str, Any]) -> list[tuple[str, s
         warnings.append(("The search did not settle", f" It stopped after {summary['iterations']} iterations with "
                          "intervals still moving. The final check below shows how the recommendation does; more "
                          "iterations (--iterations) let it settle."))
-    missed = table[table["status"] == MISSED]
+    missed = table[table["status"].isin(MISSES)]
     if len(missed):
         cells = list(zip(missed["group"], missed["day"], missed["time"]))
-        warnings.append(("Intervals missing the targets in the final check", f" With fresh seeds the 95 % interval "
-                         f"lies on the wrong side of a target in {len(cells)} interval(s): "
+        warnings.append(("Intervals missing the targets in the final check", f" The written roster, simulated with "
+                         f"fresh seeds, has a mean on the wrong side of a target in {len(cells)} interval(s): "
                          f"{describe_intervals(cells, summary['interval_s'])}. More replications (--replications) "
-                         "make each interval's requirement more precise."))
+                         "make each interval's requirement more precise; shift types that fit the peaks leave "
+                         "fewer gaps."))
     return warnings
 
 
@@ -111,23 +112,28 @@ def _method_section(summary: dict[str, Any]) -> P.Section:
     items = [
         ("Offered load", "Queue visits offered to each group's queues per interval, measured in a simulation of the "
          "scenario as given (IVR, transfers, redials included), scaled to the scenario's expected fresh calls; "
-         "times the group's mean handle time (talk + wrap-up)."),
-        ("Erlang C", "Per interval, stationary M/M/n with rates lagged by one handle time (lagged SIPP): the fewest "
-         "agents meeting the service level (and occupancy cap). Nobody abandons."),
+         "times the group's configured mean handle time (the segments' talk times by share, with difficult "
+         "callers by nature and on a first attempt, times the group's talk-time factor, plus wrap-up)."),
+        ("Erlang C", "Per interval, stationary M/M/n with rates lagged by one handle time (lagged SIPP) and the "
+         "configured handle time, as a planner's Erlang calculator would take it: the fewest agents meeting the "
+         "service level (and occupancy cap). Nobody abandons."),
         ("Erlang A", "As Erlang C with exponential patience "
          + (f"(mean {patience:.0f} s from the segments)" if patience else "(no segment abandons: Erlang C)")
          + "; the service level counts callers served within the threshold of all offered, as the simulation does."),
         ("Simulated requirement", "The full model, simulated with the same seeds in every iteration, starting from "
-         "Erlang A. Each interval is moved by the agents Erlang A needs between its simulated result and the target "
-         "(Erlang A's curve as a control variate, the error pooled with the neighbouring intervals), never back to "
+         "Erlang A at the measured handle time. Each interval is moved by the agents Erlang A needs between its "
+         "simulated result and the target (Erlang A's curve as a control variate, the error pooled with the "
+         "neighbouring intervals), never back to "
          "a headcount the same seeds showed to miss. The search stops when an iteration changes nothing; in the "
          "second half of its budget intervals are only raised."),
         ("Scheduled", "For groups on shifts: the scenario's shift types at the fewest paid hours putting the "
          "simulated requirement on the phones in every interval after breaks and off-phone time (integer program, "
          "scipy milp). Otherwise the simulated requirement itself, as a net headcount."),
-        ("Final check", "The recommended headcounts simulated with fresh seeds: every interval's service level, "
-         "abandonment and occupancy with 95 % t-intervals over replications. 'Met': the means meet the targets; "
-         "'within CI': a mean misses but the interval reaches the target; 'missed': it does not."),
+        ("Final check", "The roster written (the shifts with their breaks, or the headcounts) simulated with fresh "
+         f"seeds ({summary['final_check']['replications']} replications on seed streams the search never used): "
+         "every interval's service level, abandonment and occupancy with 95 % t-intervals over replications. "
+         "'Met': every mean meets its target; 'missed': a mean is on the wrong side of its target; 'missed "
+         "significantly': its whole 95 % interval is; 'unreachable': at the headcount cap and still missing."),
     ]
     return P.Section("method", "Method", blocks=[P.Block(html=P.definition_list(items))])
 
@@ -154,17 +160,21 @@ def _hours(value: float | None) -> str:
 
 def _totals_table(summary: dict[str, Any]) -> str:
     currency = summary["currency"]
-    head = ["Group", "Queues", "Handle time (s)", "Erlang C (h)", "Erlang A (h)", "Simulated (h)", "Scheduled (h)",
-            "Paid (h)", f"Cost ({currency})"]
+    head = ["Group", "Queues", "Handle time (s)", "Measured handle time (s)", "Erlang C (h)", "Erlang A (h)",
+            "Simulated (h)", "Scheduled (h)", "Paid (h)", f"Cost ({currency})"]
     rows = []
     for name, group in summary["groups"].items():
         hours = group["agent_hours"]
+        measured = group.get("measured_handle_time_s")
         rows.append([name, ", ".join(group["queues"]), f"{group['handle_time_s']:.0f}",
+                     "–" if measured is None else f"{measured:.0f}",
                      *(_hours(hours[k]) for k in ("erlang_c", "erlang_a", "simulated", "scheduled")),
                      _hours(group["paid_hours"]), _hours(group["cost"]["scheduled"])])
     return _html_table(head, rows, numeric_from=2, caption=(
         f"Agent-hours on the phones over the {summary['horizon_days']}-day horizon by each method; paid hours "
-        "include the shifts' breaks and off-phone time; cost = paid hours x the group's hourly cost."))
+        "include the shifts' breaks and off-phone time; cost = paid hours x the group's hourly cost. Erlang C and "
+        "A use the configured handle time; the measured one (the load simulation's answered calls) is shown "
+        "beside it."))
 
 
 def _shift_table(counts: dict[str, dict[str, int]], summary: dict[str, Any]) -> str:
@@ -265,11 +275,11 @@ def check_figure(part: pd.DataFrame, days: list[str], interval: float, group: st
                        time_of_day=True)
     shown = [d for d in days if DAY_LABELS[d] in set(frame["day"])]
     columns, *_ = _facets(shown)
-    missed = frame[frame["status"].isin([MISSED, UNREACHABLE])]
+    missed = frame[frame["status"].isin(MISSES)]
     for index, day in enumerate(shown):
         points = missed[missed["day"] == DAY_LABELS[day]]
         fig.add_trace(go.Scatter(
-            x=points["x"], y=points["mean"], mode="markers", name="target missed (95 % interval)",
+            x=points["x"], y=points["mean"], mode="markers", name="target missed (mean)",
             legendgroup="missed", showlegend=index == 0 and len(missed) > 0,
             marker=dict(symbol="x", size=10, color=UNDER, line=dict(width=1.5, color=UNDER)),
             hovertemplate="%{y:.1%} missed<extra></extra>",
@@ -325,7 +335,8 @@ def history_figure(summary: dict[str, Any]) -> go.Figure:
 
 
 def _summary_section(summary: dict[str, Any]) -> P.Section:
-    blocks = [P.Block(html=_totals_table(summary)), P.Block(figure=history_figure(summary), caption=(
+    blocks = [P.Block(html=f"<p><strong>{P.e(check_line(summary['final_check']))}</strong></p>"),
+              P.Block(html=_totals_table(summary)), P.Block(figure=history_figure(summary), caption=(
         "Each iteration simulates the candidate staffing with the same seeds; the search ends when one changes "
         "nothing."))]
     for name in summary.get("fixed_groups", []):
@@ -365,7 +376,10 @@ def _group_section(name: str, table: pd.DataFrame, summary: dict[str, Any]) -> P
         blocks.append(P.Block(note="This group is staffed by a headcount per interval, so the schedule is the "
                                    "simulated requirement itself."))
     hours = group["agent_hours"]
-    intro = (f"Serves {', '.join(group['queues'])}; mean handle time {group['handle_time_s']:.0f} s. Agent-hours: "
+    measured = group.get("measured_handle_time_s")
+    measured_text = "" if measured is None else f" ({measured:.0f} s measured)"
+    intro = (f"Serves {', '.join(group['queues'])}; configured mean handle time {group['handle_time_s']:.0f} s"
+             f"{measured_text}. Agent-hours: "
              f"Erlang C {_hours(hours['erlang_c'])}, Erlang A {_hours(hours['erlang_a'])}, simulated "
              f"{_hours(hours['simulated'])}, scheduled {_hours(hours['scheduled'])} on the phones "
              f"({_hours(group['paid_hours'])} paid).")

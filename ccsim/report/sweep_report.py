@@ -4,7 +4,8 @@ Built from what ``ccsim sweep`` saved (``sweep.json``, ``points.parquet``, ``sum
 :mod:`ccsim.experiments.sweep`), so it can be rebuilt without simulating. The page, its styling
 and the band-line and bar figures are those of the comparison report (:mod:`ccsim.report.page`,
 :mod:`ccsim.report.figures`); this module adds what only a sweep needs: heatmaps over two
-factors, the Pareto front of wait, burnout and cost, and the table of points. KPI labels, units
+factors, the Pareto front of the experiment's objectives (each minimised or maximised), the
+paired differences of every point against the reference point, and the table of points. KPI labels, units
 and axes come from the shared catalogue (:func:`ccsim.report.kpi_info`,
 :func:`ccsim.report.build.measure_of`).
 
@@ -30,16 +31,12 @@ from plotly.subplots import make_subplots
 from ccsim import __version__
 from ccsim.experiments.compare import REPORT_FILE
 from ccsim.experiments.results import atomic_write
-from ccsim.experiments.sweep import read_points
+from ccsim.experiments.sweep import DEFAULT_OBJECTIVES, differences_of, read_points
 from ccsim.report import figures as F
-from ccsim.report import format_interval, format_value, kpi_info
+from ccsim.report import format_interval, format_plus_minus, format_value, judgement, kpi_info
 from ccsim.report import page as P
 from ccsim.report.build import measure_of
 
-# The front's three measures, each with the KPI used when the first choice is missing.
-WAIT = ("asa_s", "service_level")  # service level enters as 1 - service_level (lower is better)
-BURNOUT = ("burnout_share", "occupancy")
-COST = ("cost_total",)
 FRONT_COLOUR = "#D55E00"
 OTHER_COLOUR = "#9aa3ad"
 FACTOR_COLOUR = "#56B4E9"
@@ -209,33 +206,30 @@ def point_bars(sweep: Sweep) -> go.Figure:
 
 @dataclass(frozen=True)
 class Objective:
-    """A measure of the front: the KPI, the values to minimise, and the axis."""
+    """A measure of the front: the KPI, its direction, and the axis."""
 
-    role: str  # "waiting", "burnout" or "cost"
     kpi: str
+    direction: str  # "min" or "max"
     label: str
     measure: F.Measure
-    sign: float  # 1: lower is better as is; service level enters as 1 - value
+
+    @property
+    def sign(self) -> float:
+        """+1 to minimise as it is, −1 for a measure to maximise (the front minimises sign × value)."""
+        return 1.0 if self.direction == "min" else -1.0
 
     def values(self, sweep: Sweep) -> pd.DataFrame:
-        frame = sweep.values(self.kpi)
-        if self.sign > 0:
-            return frame
-        return pd.DataFrame({"mean": 1 - frame["mean"], "ci_low": 1 - frame["ci_high"],
-                             "ci_high": 1 - frame["ci_low"], "n": frame["n"]}, index=frame.index)
+        return sweep.values(self.kpi)
+
+    def to_minimise(self, sweep: Sweep) -> np.ndarray:
+        return self.sign * self.values(sweep)["mean"].to_numpy(dtype=float)
 
 
 def objectives(sweep: Sweep) -> list[Objective]:
-    """Wait, burnout and cost, each from the first KPI the sweep has (two or three of them)."""
-    chosen = []
-    for role, choices in (("waiting", WAIT), ("burnout", BURNOUT), ("cost", COST)):
-        kpi = next((k for k in choices if sweep.has(k)), None)
-        if kpi == "service_level":
-            label = "Not answered within the threshold"
-            chosen.append(Objective(role, kpi, label, F.Measure(label, share=True), -1.0))
-        elif kpi is not None:
-            chosen.append(Objective(role, kpi, kpi_info(kpi).label, measure_of(kpi), 1.0))
-    return chosen
+    """The experiment's objectives (the defaults for a folder that names none) that the results hold."""
+    chosen = sweep.manifest.get("objectives") or DEFAULT_OBJECTIVES
+    return [Objective(kpi, direction, kpi_info(kpi).label, measure_of(kpi)) for kpi, direction in chosen.items()
+            if sweep.has(kpi)]
 
 
 def non_dominated(values: np.ndarray) -> np.ndarray:
@@ -261,16 +255,20 @@ def short_labels(sweep: Sweep) -> list[str]:
 
 
 def pareto_figure(sweep: Sweep, chosen: list[Objective], front: np.ndarray) -> go.Figure:
-    """The first measure (waiting) against each of the others; points on the front highlighted and labelled."""
-    wait, others = chosen[0], chosen[1:]
+    """The first objective against each of the others; points on the front highlighted and labelled."""
+    first, others = chosen[0], chosen[1:]
     names = [str(n) for n in sweep.points["name"]]
     labels = short_labels(sweep)
-    fig = make_subplots(rows=1, cols=len(others), horizontal_spacing=0.12,
-                        subplot_titles=[f"{F.text(o.label)} against {F.text(wait.label.lower())}" for o in others])
+    columns = min(3, len(others))
+    rows = math.ceil(len(others) / columns)
+    fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.1, vertical_spacing=0.18 if rows > 1 else 0.1,
+                        subplot_titles=[f"{F.text(o.label)} against {F.text(first.label[0].lower() + first.label[1:])}"
+                                        for o in others])
     for annotation in fig.layout.annotations:
         annotation.name = "subplot-title"  # so F.style gives them the report's subplot-title look
-    x = wait.values(sweep)
-    for col, other in enumerate(others, start=1):
+    x = first.values(sweep)
+    for number, other in enumerate(others):
+        row, col = number // columns + 1, number % columns + 1
         y = other.values(sweep)
         for on_front in (False, True):
             keep = front == on_front
@@ -278,12 +276,12 @@ def pareto_figure(sweep: Sweep, chosen: list[Objective], front: np.ndarray) -> g
                 continue
             colour = FRONT_COLOUR if on_front else OTHER_COLOUR
             xs, ys = x["mean"].to_numpy()[keep], y["mean"].to_numpy()[keep]
-            x_low, x_high = (wait.measure.clip(x[c].to_numpy()[keep]) for c in ("ci_low", "ci_high"))
+            x_low, x_high = (first.measure.clip(x[c].to_numpy()[keep]) for c in ("ci_low", "ci_high"))
             y_low, y_high = (other.measure.clip(y[c].to_numpy()[keep]) for c in ("ci_low", "ci_high"))
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="markers+text" if on_front else "markers",
                 name="on the front" if on_front else "dominated",
-                legendgroup=str(on_front), showlegend=col == 1,
+                legendgroup=str(on_front), showlegend=number == 0,
                 marker=dict(size=12 if on_front else 9, color=colour, line=dict(color="white", width=1.2),
                             symbol="diamond" if on_front else "circle"),
                 error_x=dict(type="data", symmetric=False, array=np.nan_to_num(x_high - xs),
@@ -294,13 +292,15 @@ def pareto_figure(sweep: Sweep, chosen: list[Objective], front: np.ndarray) -> g
                 textposition="middle right",
                 textfont=dict(size=11, color="#8a3a00", shadow="0 0 3px white, 0 0 2px white"),
                 customdata=[F.text(n) for n, k in zip(names, keep) if k],
-                hovertemplate=(f"<b>%{{customdata}}</b><br>{F.text(wait.label)}: %{{x:{wait.measure.hover}}}"
-                               f"{F.text(wait.measure.suffix)}<br>{F.text(other.label)}: "
+                hovertemplate=(f"<b>%{{customdata}}</b><br>{F.text(first.label)}: %{{x:{first.measure.hover}}}"
+                               f"{F.text(first.measure.suffix)}<br>{F.text(other.label)}: "
                                f"%{{y:{other.measure.hover}}}{F.text(other.measure.suffix)}<extra></extra>"),
-            ), row=1, col=col)
-        fig.update_xaxes(title_text=F.text(wait.measure.title), tickformat=wait.measure.tickformat, row=1, col=col)
-        fig.update_yaxes(title_text=F.text(other.measure.title), tickformat=other.measure.tickformat, row=1, col=col)
-    F.style(fig, f"Trade-off: {wait.role} against {' and '.join(o.role for o in others)}", 470)
+            ), row=row, col=col)
+        fig.update_xaxes(title_text=F.text(first.measure.title), tickformat=first.measure.tickformat, row=row,
+                         col=col)
+        fig.update_yaxes(title_text=F.text(other.measure.title), tickformat=other.measure.tickformat, row=row,
+                         col=col)
+    F.style(fig, "Trade-off between the objectives", 420 * rows + 50)
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -325,9 +325,11 @@ def points_table(sweep: Sweep, kpis: Sequence[str], front: np.ndarray | None, ca
     named = not sweep.grid  # a grid point's name only repeats its factor values
     head = (['<th scope="col">Point</th>'] if named else []) + \
         [f'<th scope="col">{P.e(f.label)}</th>' for f in factors] + ['<th scope="col" class="num">n</th>']
+    currency = str(sweep.manifest.get("currency", ""))
     for kpi in kpis:
         info = kpi_info(kpi)
-        unit = f" ({info.unit})" if info.unit else ""
+        shown = currency if info.kind == "money" and currency else info.unit
+        unit = f" ({shown})" if shown else ""
         head.append(f'<th scope="col" class="num" title="{P.e(kpi)}">{P.e(info.label + unit)}</th>')
     columns = {kpi: sweep.values(kpi) for kpi in kpis}
     body = []
@@ -341,6 +343,52 @@ def points_table(sweep: Sweep, kpis: Sequence[str], front: np.ndarray | None, ca
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="table-wrap"><table class="kpis points"><caption>{P.e(caption)}</caption>'
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _verdict(diff_mean: float | None, significant: bool, direction: str | None, info: Any) -> str:
+    """"better" or "worse" for a significant difference, in the objective's direction when it has one."""
+    if direction is None:
+        return judgement(diff_mean, significant, info)
+    if not significant or diff_mean is None or diff_mean == 0:
+        return ""
+    return "better" if (diff_mean < 0) == (direction == "min") else "worse"
+
+
+def differences_table(sweep: Sweep, kpis: Sequence[str], directions: dict[str, str], reference: str,
+                      currency: str) -> str:
+    """Every point's paired difference (point − reference) with its 95 % interval, for each KPI."""
+    named = not sweep.grid
+    factors = sweep.factors
+    head = (['<th scope="col">Point</th>'] if named else []) + \
+        [f'<th scope="col">{P.e(f.label)}</th>' for f in factors] + ['<th scope="col" class="num">pairs</th>']
+    for kpi in kpis:
+        info = kpi_info(kpi)
+        unit = currency if info.kind == "money" and currency else info.difference_unit
+        arrow = {"min": " ↓", "max": " ↑"}.get(directions.get(kpi, ""), "")
+        head.append(f'<th scope="col" class="num" title="{P.e(kpi)}">{P.e(info.label + arrow)}'
+                    f'{P.e(f" ({unit})" if unit else "")}</th>')
+    body = []
+    for _, row in sweep.points.iterrows():
+        is_reference = str(row["point"]) == reference
+        labels = ([str(row["name"])] if named else []) + [_show(row[f.column]) for f in factors]
+        mark = ' <span class="muted">(reference)</span>' if is_reference else ""
+        cells = [f'<th scope="row">{P.e(labels[0])}{mark}</th>'] + [f"<td>{P.e(v)}</td>" for v in labels[1:]]
+        first = differences_of(row, kpis[0]) if kpis else None
+        cells.append(f'<td class="num">{first.n if first is not None else 0}</td>')
+        for kpi in kpis:
+            found = differences_of(row, kpi)
+            if is_reference or found is None or found.mean is None:
+                cells.append('<td class="num muted">–</td>')
+                continue
+            info = kpi_info(kpi)
+            verdict = _verdict(found.mean, found.excludes_zero, directions.get(kpi), info)
+            interval = format_interval(found.ci_low, found.ci_high, info, signed=True)
+            cells.append(f'<td class="num diff {verdict}"><span class="v">'
+                         f'{P.e(format_plus_minus(found.mean, found.ci_low, found.ci_high, info))}</span>'
+                         f'<span class="ci">{P.e(interval)}</span></td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="table-wrap"><table class="kpis points"><thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 # A few rules on top of the page's stylesheet (the page inlines CSS; this adds to it).
@@ -363,7 +411,7 @@ class SweepReport:
         self.sweep = sweep
         self.objectives = objectives(sweep)
         if len(self.objectives) >= 2:
-            matrix = np.column_stack([o.values(sweep)["mean"].to_numpy(dtype=float) for o in self.objectives])
+            matrix = np.column_stack([o.to_minimise(sweep) for o in self.objectives])
             self.front: np.ndarray | None = non_dominated(matrix)
         else:
             self.front = None
@@ -412,15 +460,36 @@ class SweepReport:
         if self.front is None:
             return None
         chosen = self.objectives
-        names = ", ".join(f"{o.role} ({o.label[0].lower() + o.label[1:]})" for o in chosen)
+        names = "; ".join(f"{o.label[0].lower() + o.label[1:]} ({'lower' if o.direction == 'min' else 'higher'} "
+                          "is better)" for o in chosen)
         on_front = [str(n) for n, f in zip(self.sweep.points["name"], self.front) if f]
-        intro = (f"Lower is better on each of {names}. A point is on the front (◆) when no other point is at least as "
+        source = "named by the experiment" if self.sweep.manifest.get("objectives") else "the defaults"
+        intro = (f"The objectives ({source}): {names}. A point is on the front (◆) when no other point is at least as "
                  "good on all of them and better on one; for every point off the front there is one that is. Means "
                  "decide; bars are 95 % intervals, and where they overlap the order is uncertain.")
         note = (f"On the front: {len(on_front)} of {len(self.front)} points" +
                 (f": {'; '.join(on_front)}." if len(on_front) <= 8 else ", marked ◆ in the table of all points."))
         return P.Section("tradeoff", "Trade-off front", intro,
                          [P.Block(figure=pareto_figure(self.sweep, chosen, self.front)), P.Block(note=note)])
+
+    def differences_section(self) -> P.Section | None:
+        reference = str(self.sweep.manifest.get("reference") or "")
+        ids = [str(p) for p in self.sweep.points["point"]]
+        if reference not in ids or len(ids) < 2:
+            return None
+        name = str(self.sweep.points["name"].iloc[ids.index(reference)])
+        directions = {o.kpi: o.direction for o in self.objectives}
+        kpis = [k for k in dict.fromkeys([*(o.kpi for o in self.objectives), *self.sweep.metrics])
+                if f"{k}_diff" in self.sweep.points.columns]
+        if not kpis:
+            return None
+        intro = (f"Each point minus the reference point ({name}), replication by replication: every point sees the "
+                 "same callers in replication r (common random numbers), so the difference is the settings' effect. "
+                 "Mean ± half the 95 % t-interval, the interval below; coloured where the interval excludes zero "
+                 "(green better, red worse, in the objective's direction ↓ lower or ↑ higher is better). "
+                 "points.csv holds the columns <kpi>_diff, _diff_ci_low and _diff_ci_high.")
+        table = differences_table(self.sweep, kpis, directions, reference, str(self.sweep.manifest.get("currency", "")))
+        return P.Section("differences", f"Against the reference point: {name}", intro, [P.Block(html=table)])
 
     def table_section(self) -> P.Section:
         kpis = list(dict.fromkeys([*self.sweep.metrics, *(o.kpi for o in self.objectives)]))
@@ -478,7 +547,7 @@ class SweepReport:
         subtitle = (f"{points} point(s) × {replications} replication(s) · seed {manifest.get('seed')} · "
                     "common random numbers · 95 % confidence intervals")
         sections = [s for s in (self.measures_section(), self.heatmaps_section(), self.tradeoff_section(),
-                                self.table_section()) if s is not None]
+                                self.differences_section(), self.table_section()) if s is not None]
         return P.Page(title, subtitle, self.cards(), sections, self.warnings(), self.footer())
 
 

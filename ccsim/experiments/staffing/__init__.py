@@ -18,10 +18,13 @@ happens with this headcount?" but "which headcount meets 80/20?". Four passes (d
    target. A per-interval bracket (the highest headcount seen to miss, the lowest seen to meet)
    and damped steps stop oscillation; in the second half of the iteration budget intervals are
    only raised. The search stops when an iteration changes nothing (with the same seeds the next
-   would be identical). A last check with fresh seeds reports every interval's measures with 95 %
-   t-intervals; an interval at the headcount cap that still misses is unreachable.
-4. **Shifts.** Groups with shift types get the per-weekday agents per shift at the fewest paid
-   hours that cover the requirement on the phones (:func:`ccsim.analytic.rostering.cover_requirement`).
+   would be identical).
+4. **Shifts and the final check.** Groups with shift types get the per-weekday agents per shift at
+   the fewest paid hours that cover the requirement on the phones
+   (:func:`ccsim.analytic.rostering.cover_requirement`). The roster written (shifts, or headcount
+   step functions) is simulated with fresh seeds (:mod:`.check`): every interval's measures with
+   95 % t-intervals; a mean below target is a miss; an interval at the headcount cap that still
+   misses is unreachable.
 
 The headcount of the simulation pass is the engine's *net* form: agents on the phones, no breaks.
 Day types are weekdays: ``headcount_by_weekday`` applies one step function to every date with that
@@ -37,8 +40,9 @@ Modules, one job each:
 - :mod:`.analytic`: the Erlang C / Erlang A pass;
 - :mod:`.requirement`: the requirement a simulation implies (Erlang A as control variate);
 - :mod:`.search`: the iterative search and its stopping and damping rules;
-- :mod:`.check`: the final check with fresh seeds and each interval's status;
+- :mod:`.check`: the final check with fresh seeds, each interval's status and the counts;
 - :mod:`.shifts`: covering the requirement with shift types;
+- :mod:`.roster`: the roster written and checked, applied to scenario data;
 - :mod:`.recommend`: the four passes put together;
 - :mod:`.output`: table, summary, scenario copy and interval ranges for messages.
 
@@ -50,20 +54,27 @@ from __future__ import annotations
 from ccsim.experiments.staffing.analytic import (
     Analytic,
     analytic_pass,
+    configured_handle,
     erlang_a_need,
     erlang_c_need,
     lagged_rates,
     mean_patience,
 )
 from ccsim.experiments.staffing.check import (
+    CHECK_FIRST_REPLICATION,
+    JUDGED_STATUSES,
     MET,
     MISSED,
+    MISSED_SIGNIFICANTLY,
+    MISSES,
     NO_CALLS,
     UNREACHABLE,
     WARM_UP,
-    WITHIN_CI,
     CheckEstimates,
+    check_counts,
     check_estimates,
+    check_line,
+    check_replications,
     classify,
 )
 from ccsim.experiments.staffing.layout import (
@@ -81,13 +92,16 @@ from ccsim.experiments.staffing.output import (
     SUMMARY_FILE,
     describe_intervals,
     group_totals,
+    human_scenario_document,
     requirements_table,
+    scenario_yaml,
     staffed_scenario_document,
     summary_document,
     write_outputs,
     write_scenario,
 )
 from ccsim.experiments.staffing.recommend import (
+    DEFAULT_CHECK_REPLICATIONS,
     DEFAULT_ITERATIONS,
     DEFAULT_REPLICATIONS,
     DoneCallback,
@@ -95,6 +109,7 @@ from ccsim.experiments.staffing.recommend import (
     StaffingError,
     StaffingResult,
     StageCallback,
+    checked_scenario,
     recommend_staffing,
 )
 from ccsim.experiments.staffing.requirement import (
@@ -107,6 +122,7 @@ from ccsim.experiments.staffing.requirement import (
     load_variance,
     pooled,
 )
+from ccsim.experiments.staffing.roster import Roster, apply_roster, build_roster
 from ccsim.experiments.staffing.scenarios import (
     scenario_with_staffing,
     step_function,
@@ -137,10 +153,24 @@ __all__ = [
     "WEEKDAYS",
     "DEFAULT_REPLICATIONS",
     "DEFAULT_ITERATIONS",
+    "DEFAULT_CHECK_REPLICATIONS",
+    "CHECK_FIRST_REPLICATION",
+    "JUDGED_STATUSES",
+    "MISSES",
+    "MISSED_SIGNIFICANTLY",
+    "check_counts",
+    "check_line",
+    "check_replications",
+    "checked_scenario",
+    "configured_handle",
+    "Roster",
+    "apply_roster",
+    "build_roster",
+    "human_scenario_document",
+    "scenario_yaml",
     "MAX_RAISE_SHARE",
     "MAX_LOWER_SHARE",
     "MET",
-    "WITHIN_CI",
     "MISSED",
     "UNREACHABLE",
     "WARM_UP",

@@ -9,6 +9,7 @@ in seconds.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,10 @@ import yaml
 from ccsim import units
 from ccsim.config.load import scenario_from_dict
 from ccsim.experiments.results import atomic_write, scenario_document, write_json
-from ccsim.experiments.staffing.check import MET, MISSED, NO_CALLS, UNREACHABLE, WITHIN_CI
+from ccsim.experiments.staffing.check import JUDGED_STATUSES
 from ccsim.experiments.staffing.layout import agent_hours
 from ccsim.experiments.staffing.recommend import StaffingResult
-from ccsim.experiments.staffing.scenarios import headcount_block
+from ccsim.experiments.staffing.roster import apply_roster
 
 
 def requirements_table(result: StaffingResult) -> pd.DataFrame:
@@ -87,6 +88,8 @@ def group_totals(result: StaffingResult) -> dict[str, dict[str, Any]]:
         totals[plan.name] = {
             "queues": list(plan.queues),
             "handle_time_s": round(plan.analytic.handle, 2),
+            "measured_handle_time_s": round(plan.analytic.measured_handle, 2)
+            if math.isfinite(plan.analytic.measured_handle) else None,
             "agent_hours": shown,
             "paid_hours": round(paid, 2),
             "hourly_cost": plan.hourly_cost,
@@ -98,8 +101,7 @@ def group_totals(result: StaffingResult) -> dict[str, dict[str, Any]]:
             "shift_problems": plan.shifts.problems if plan.shifts else [],
             "shortfall_agent_hours": round(agent_hours(plan.shifts.shortfall, layout), 2) if plan.shifts else 0.0,
             "surplus_agent_hours": round(agent_hours(plan.shifts.surplus, layout), 2) if plan.shifts else 0.0,
-            "final_check": {status: int((plan.status == status).sum())
-                            for status in (MET, WITHIN_CI, MISSED, UNREACHABLE, NO_CALLS)},
+            "final_check": {status: int((plan.status == status).sum()) for status in JUDGED_STATUSES},
         }
     return totals
 
@@ -117,7 +119,8 @@ def summary_document(result: StaffingResult) -> dict[str, Any]:
         "day_types": {day: len(days) for day, days in zip(layout.day_types, layout.days_of_type)},
         "replications": result.replications,
         "seeds": {"search": [0, result.replications - 1],
-                  "final_check": [result.replications, 2 * result.replications - 1]},
+                  "final_check": [result.check_replications.start, result.check_replications.stop - 1]},
+        "final_check": result.final_check,
         "iterations": result.iterations,
         "max_iterations": result.max_iterations,
         "converged": result.converged,
@@ -132,30 +135,58 @@ def summary_document(result: StaffingResult) -> dict[str, Any]:
 
 
 def staffed_scenario_document(result: StaffingResult) -> dict[str, Any]:
-    """A copy of the scenario with the recommended staffing, as plain data ready for YAML.
+    """The scenario searched on with the written roster, as the full document (durations in seconds).
 
     Groups on a headcount get ``headcount_by_weekday`` step functions (net, on the phones) for the
     weekdays planned; groups with shift types keep them with the recommended agents per weekday.
-    Other weekdays keep what the scenario had.
+    Other weekdays keep what the scenario had. This is the scenario the final check simulated.
     """
-    data = scenario_document(result.scenario)
-    layout = result.layout
+    data = apply_roster(scenario_document(result.scenario), result.roster)
     data["name"] = f"{result.scenario.name} (staffed for {result.targets.label})"
-    for name, plan in result.groups.items():
-        staffing = data["groups"][name]["staffing"]
-        if plan.shifts is not None:
-            for shift in staffing["shifts"]:
-                planned = plan.shifts.counts.get(shift["name"], {})
-                old = shift["headcount"]
-                counts = {day: (old.get(day, 0) if isinstance(old, dict) else old) for day in shift["weekdays"]}
-                counts.update({day: planned[day] for day in shift["weekdays"] if day in planned})
-                shift["headcount"] = counts
-        else:
-            block = headcount_block(layout, plan.simulated)
-            staffing["headcount_by_weekday"] = {**staffing.get("headcount_by_weekday", {}),
-                                                **block["headcount_by_weekday"]}
     scenario_from_dict(data, result.base_dir)  # the copy must load as it is written
     return data
+
+
+def human_scenario_document(result: StaffingResult, source: dict[str, Any]) -> dict[str, Any]:
+    """The scenario file's own data (``source``: as written, ``extends`` merged) with the written roster.
+
+    Only the staffing headcounts, the service-level targets and the name change, so clock times,
+    durations such as ``"8.5h"`` and everything else read as the user wrote them. ``source`` holds
+    the run's ``--set`` overrides only when the caller put them in.
+    """
+    data = apply_roster(source, result.roster)
+    data["name"] = f"{result.scenario.name} (staffed for {result.targets.label})"
+    targets = result.targets
+    level = {**(data.get("service_level") or {}), "threshold": units.format_duration(targets.threshold),
+             "target": round(targets.service_level, 6)}
+    if targets.max_abandon is not None:
+        level["max_abandon"] = round(targets.max_abandon, 6)
+    data["service_level"] = level
+    scenario_from_dict(data, result.base_dir)  # the copy must load as it is written
+    return data
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """YAML without anchors: a block shared in the source (``breaks: *full_day``) is written out each time."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Clock times and opening hours in double quotes, as the shipped scenarios write them ("08:00").
+    style = '"' if _CLOCK_TEXT.match(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_CLOCK_TEXT = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?(-\d{1,2}:\d{2}(:\d{2})?)?$")
+_PlainDumper.add_representer(str, _text)
+
+
+def scenario_yaml(data: dict[str, Any]) -> str:
+    """Scenario data as YAML in the shipped files' style: small leaf blocks on one line, keys in order."""
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                     width=110)
 
 
 REQUIREMENTS_FILE = "requirements.csv"
@@ -171,12 +202,11 @@ def write_outputs(out: Path, result: StaffingResult) -> tuple[pd.DataFrame, dict
     return table, summary
 
 
-def write_scenario(path: Path, result: StaffingResult) -> None:
-    """Write the scenario copy with the recommended staffing (see :func:`staffed_scenario_document`)."""
+def write_scenario(path: Path, result: StaffingResult, source: dict[str, Any]) -> None:
+    """Write the scenario file with the recommended roster (see :func:`human_scenario_document`)."""
     header = (f"# {result.scenario.name}: staffing recommended by `ccsim staff` for {result.targets.label}\n"
               "# (headcounts are agents on the phones; shifts are counted with their breaks).\n")
-    body = yaml.safe_dump(staffed_scenario_document(result), sort_keys=False, allow_unicode=True)
-    atomic_write(path, (header + body).encode())
+    atomic_write(path, (header + scenario_yaml(human_scenario_document(result, source))).encode())
 
 
 def describe_intervals(cells: list[tuple[str, str, str]], interval: float) -> str:

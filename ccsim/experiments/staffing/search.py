@@ -123,15 +123,21 @@ def lowering_iterations(iterations: int) -> int:
 
 
 def _caps(analytic: Analytic, layout: Layout, max_agents: int | None) -> np.ndarray:
-    """Most agents an interval may get: ``max_agents``, else the Erlang solvers' cap 10 a + 100."""
+    """Most agents an interval may get: ``max_agents``, else the Erlang solvers' cap 10 a + 100.
+
+    The load ``a`` is taken at the larger of the configured and the measured handle time.
+    """
     if max_agents is not None:
         return np.full(layout.shape, int(max_agents))
-    return np.ceil(10.0 * analytic.load + 100.0).astype(int)
+    ratio = analytic.measured_handle / analytic.handle if analytic.handle > 0 else 1.0
+    load = analytic.load * max(1.0, ratio if math.isfinite(ratio) else 1.0)
+    return np.ceil(10.0 * load + 100.0).astype(int)
 
 
 def _start(analytic: Analytic, layout: Layout, caps: np.ndarray) -> np.ndarray:
-    """The search starts from Erlang A (the cap where Erlang A cannot reach the targets), at least 1 open."""
-    start = np.where(np.isfinite(analytic.erlang_a), analytic.erlang_a, caps)
+    """The search starts from Erlang A at the measured handle time (the cap where it cannot reach the
+    targets), at least 1 open."""
+    start = np.where(np.isfinite(analytic.start), analytic.start, caps)
     start = np.minimum(np.maximum(start, 1), caps)
     return np.where(layout.open, start, 0).astype(int)
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from ccsim.config.load import ScenarioError, apply_override, read_yaml, resolve_file, validate_data
 from ccsim.config.scenario import Scenario
+from ccsim.experiments.sweep.objectives import chosen_objectives, find_reference, objective_problems
 from ccsim.experiments.sweep.plan import Plan
 from ccsim.experiments.sweep.points import Setting, at, expand, locate, show_value
 from ccsim.experiments.sweep.schema import RESERVED_PATHS, Experiment, Factor, NamedPoint, allowed_keys
@@ -42,6 +43,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Plan:
     base_positions: dict = {}
     base_data, _ = resolve_file(base, base_positions)
     factors, points = expand(experiment, positions, str(path))
+    reference = find_reference(experiment.reference, factors, points, positions, str(path))
     common = [Setting(p, v, locate(positions, ("set", p), str(path))) for p, v in experiment.settings.items()]
     if experiment.seed is not None:
         common.insert(0, Setting("seed", experiment.seed, locate(positions, ("seed",), str(path))))
@@ -59,7 +61,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Plan:
     seeds = {s.seed for s in scenarios.values()}
     count = replications or experiment.replications or next(iter(scenarios.values())).replications
     return Plan(experiment, path, base, factors, points, scenarios, seeds.pop(), count,
-                path.read_text(encoding="utf-8"))
+                path.read_text(encoding="utf-8"), chosen_objectives(experiment.objectives), reference.id)
 
 
 def _schema_problems(exc: ValidationError, positions: dict, file: str) -> list[str]:
@@ -82,7 +84,7 @@ def _schema_problems(exc: ValidationError, positions: dict, file: str) -> list[s
 
 def _check(experiment: Experiment, positions: dict, file: str) -> None:
     """What the schema cannot say: one layout, distinct values and names, no seed per point."""
-    problems = []
+    problems = objective_problems(experiment.objectives, positions, file)
     if bool(experiment.factors) == bool(experiment.points):
         problems.append(f"{file}: give either factors (a full grid) or points (a list of named points), not "
                         f"{'both' if experiment.factors else 'neither'}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,13 @@ class Plan:
     seed: int
     replications: int
     text: str  # the experiment file as written
+    objectives: dict[str, str] = field(default_factory=dict)  # KPI -> "min" or "max": the trade-off front's
+    reference: str = ""  # id of the point the others are compared with (paired differences)
+
+    @property
+    def currency(self) -> str:
+        """The currency of money measures (the base scenario's; a point cannot change it alone)."""
+        return next(iter(self.scenarios.values())).costs.currency if self.scenarios else ""
 
     @property
     def grid(self) -> bool:
@@ -63,6 +70,9 @@ class Plan:
             "layout": "grid" if self.grid else "points",
             "factors": [f.to_dict() for f in self.factors],
             "metrics": list(self.experiment.metrics),
+            "objectives": dict(self.objectives),
+            "reference": self.reference,
+            "currency": self.currency,
             "points": [{"id": p.id, "name": p.name, "values": p.values,
                         "set": {s.path: s.value for s in p.settings}} for p in self.points],
             "fingerprint": self.fingerprint(),

@@ -6,7 +6,7 @@ point) and the points' own scenarios are checked by :mod:`ccsim.experiments.swee
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -57,6 +57,12 @@ class Experiment(_Strict):
     factors: dict[str, Annotated[Factor, BeforeValidator(_bare_list)]] = Field(default_factory=dict)
     points: list[NamedPoint] = Field(default_factory=list)
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS), min_length=1)
+    objectives: dict[str, Literal["min", "max"]] | None = Field(
+        default=None, min_length=1, description="KPIs of the trade-off front, each to minimise or maximise "
+        "(default: ccsim.experiments.sweep.objectives.DEFAULT_OBJECTIVES).")
+    reference: str | dict[str, Any] | None = Field(
+        default=None, description="The point others are compared with: its name, or factor values (default: the "
+        "first point).")
 
 
 def allowed_keys(model: type[BaseModel]) -> list[str]:

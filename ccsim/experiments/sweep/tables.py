@@ -1,5 +1,12 @@
 """Aggregation: every finished task's KPIs into the points table (one row per point: factor values,
-then each KPI's mean, standard error, 95 % t-interval and count) and the sweep's other tables.
+then each KPI's mean, standard error, 95 % t-interval and count, then the paired differences
+against the reference point) and the sweep's other tables.
+
+Paired differences: for each objective and metric, replication r of a point minus replication r
+of the reference point (the same callers: common random numbers), averaged over the replications
+both finished, with a 95 % t-interval: columns ``<kpi>_diff``, ``<kpi>_diff_se``,
+``<kpi>_diff_ci_low``, ``<kpi>_diff_ci_high``, ``<kpi>_diff_n`` (pairs; no ``_mean`` suffix, so
+they never read as a KPI).
 
 The tables depend only on the experiment and the seed, never on which worker ran a task or in
 what order, so a sweep gives identical files with one worker, many, or a Dask cluster.
@@ -28,15 +35,41 @@ from ccsim.experiments.sweep.store import (
     SUMMARY_FILE,
     SweepFolder,
 )
-from ccsim.metrics.stats import Estimate, summarise
+from ccsim.metrics.stats import Estimate, paired_difference, summarise
 
 STATS = ("mean", "se", "ci_low", "ci_high", "n")
+# Columns of a paired difference against the reference point: <kpi> + each suffix.
+DIFF_STATS = {"mean": "_diff", "se": "_diff_se", "ci_low": "_diff_ci_low", "ci_high": "_diff_ci_high",
+              "n": "_diff_n"}
+
+
+def compared_kpis(plan: Plan) -> list[str]:
+    """The KPIs whose differences against the reference are tabulated: the objectives, then the metrics."""
+    return list(dict.fromkeys([*plan.objectives, *plan.experiment.metrics]))
+
+
+def reference_differences(plan: Plan, replications: pd.DataFrame) -> dict[str, dict[str, Estimate]]:
+    """Per point id and KPI: the paired difference (point − reference) over the replications both have."""
+    if not len(replications) or not plan.reference:
+        return {}
+    by_point = {point: frame.set_index("replication") for point, frame in replications.groupby("point", sort=False)}
+    reference = by_point.get(plan.reference)
+    if reference is None:
+        return {}
+    result: dict[str, dict[str, Estimate]] = {}
+    for point, frame in by_point.items():
+        shared = sorted(set(frame.index) & set(reference.index))
+        result[point] = {kpi: paired_difference(frame.loc[shared, kpi].to_numpy(dtype=float),
+                                                reference.loc[shared, kpi].to_numpy(dtype=float))
+                         for kpi in compared_kpis(plan) if kpi in frame.columns and kpi in reference.columns}
+    return result
 
 
 def aggregate(plan: Plan, replications: pd.DataFrame) -> pd.DataFrame:
     """One row per point: factor columns, then every KPI's mean, se, ci_low, ci_high and n."""
     rows = []
     grouped = {point: frame for point, frame in replications.groupby("point", sort=False)} if len(replications) else {}
+    differences = reference_differences(plan, replications)
     for point in plan.points:
         frame = grouped.get(point.id)
         per_replication = [] if frame is None else [
@@ -48,6 +81,9 @@ def aggregate(plan: Plan, replications: pd.DataFrame) -> pd.DataFrame:
         row["replications"] = len(per_replication)
         for kpi, est in summarise(per_replication).items():
             row.update({f"{kpi}_{stat}": value for stat, value in est.to_dict().items()})
+        for kpi, est in differences.get(point.id, {}).items():
+            found = est.to_dict()
+            row.update({f"{kpi}{suffix}": found[stat] for stat, suffix in DIFF_STATS.items()})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -55,6 +91,16 @@ def aggregate(plan: Plan, replications: pd.DataFrame) -> pd.DataFrame:
 def _cell(value: Any, factor: FactorInfo) -> Any:
     # A column of numbers stays numeric; anything else is text, so Parquet gets one type per column.
     return value if factor.numeric else (None if value is None else show_value(value))
+
+
+def differences_of(row: pd.Series | dict[str, Any], kpi: str) -> Estimate | None:
+    """The paired difference against the reference held in one row of the points table (None: not there)."""
+    if f"{kpi}_diff" not in row:
+        return None
+    values = {stat: row.get(f"{kpi}{suffix}") for stat, suffix in DIFF_STATS.items()}
+    clean = {s: (None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v))
+             for s, v in values.items()}
+    return Estimate(clean["mean"], clean["se"], clean["ci_low"], clean["ci_high"], int(clean["n"] or 0))
 
 
 def estimates_of(row: pd.Series | dict[str, Any]) -> dict[str, Estimate]:
