@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ccsim import units
 from ccsim.config.load import load_scenario, scenario_from_dict
-from ccsim.experiments.results import scenario_document
+from ccsim.results import scenario_document
 from tests.conftest import CONFIGS
 
 SCENARIOS = sorted(CONFIGS.rglob("*.yaml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ccsim import units
-from ccsim.cli.app import UserError, app, console, prepare_output, user_errors
+from ccsim.cli.app import UserError, app, commit_output, console, prepare_output, user_errors
 
 
 @app.command()
@@ -35,7 +35,8 @@ def backtest(
         except (ValueError, LogError) as exc:
             raise UserError(str(exc)) from None
         scenario = load_scenario(scenario_file, []).scenario
-        prepare_output(out, overwrite)
+        folder = prepare_output(out, overwrite)
         frame, summary = run_backtest(table, scenario, replications, idle)
-        write_backtest(out, frame, summary)
+        write_backtest(folder.path, frame, summary)
+        commit_output(folder)
         console.print(json.dumps(summary, indent=2))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ccsim import units
-from ccsim.cli.app import UserError, app, console, prepare_output, user_errors
+from ccsim.cli.app import UserError, app, commit_output, console, prepare_output, user_errors
 
 
 @app.command()
@@ -30,13 +30,14 @@ def calibrate(
             step, idle = units.parse_duration(interval), units.parse_duration(gap)
         except ValueError as exc:
             raise UserError(f"--interval/--gap: {exc}") from None
-        prepare_output(out, overwrite)
+        folder = prepare_output(out, overwrite)
         try:
             table = read_log(log, layout, columns)
         except LogError as exc:
             raise UserError(str(exc)) from None
         scenario, record, observed = run_calibration(table, step, idle)
-        write_calibration(out, scenario, record, observed)
+        write_calibration(folder.path, scenario, record, observed)
+        commit_output(folder)
         for what, count in table.odd.items():
             if count:
                 console.print(f"{count} rows: {what}")

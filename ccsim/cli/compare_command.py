@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from rich.text import Text
 from ccsim.cli.app import (
     UserError,
     app,
+    commit_output,
     console,
     elapsed,
     errors,
@@ -28,6 +27,8 @@ from ccsim.config.load import load_scenario
 from ccsim.experiments.compare import Comparison, compare, unique_labels, write_comparison
 from ccsim.experiments.runner import Interrupted, default_jobs
 from ccsim.report import HEADLINE_KPIS, format_plus_minus, format_value, judgement, kpi_info
+from ccsim.results import REPORT_FILE
+from ccsim.results.provenance import now, run_provenance
 
 _STYLE = {"better": "bold green", "worse": "bold red", "changed": "bold blue", "": "dim"}
 # Width one variant takes in the side-by-side table: its value and "Δ ± half ▲".
@@ -106,8 +107,8 @@ def compare_command(
         labels = unique_labels([s.name for s in scenarios], [path.stem for path in scenario_files])
         baseline = scenarios[0]
         count = replications or baseline.replications
-        prepare_output(out, overwrite)
-        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        folder = prepare_output(out, overwrite)
+        started_at = now()
         started = time.perf_counter()
         with progress_bar() as progress:
             tasks = {label: progress.add_task(escape(label), total=count) for label in labels}
@@ -119,17 +120,14 @@ def compare_command(
                 errors.print(f"interrupted after {len(stop.results)} replication(s); nothing written "
                              "(a comparison needs every scenario's replications)")
                 raise typer.Exit(130) from None
-        provenance = {
-            "command": " ".join(["ccsim", *sys.argv[1:]]),
-            "sources": [source for item in loaded for source in item.sources],
-            "seed": baseline.seed,
-            "replications_requested": count,
-            "replications_done": list(range(count)),
-            "interrupted": False,
-            "started": started_at,
-            "wall_s": round(time.perf_counter() - started, 3),
-        }
-        report = write_comparison(out, comparison, provenance, write_tables=tables)
+        provenance = run_provenance(folder.run_id, [source for item in loaded for source in item.sources],
+                                    baseline.seed, count, list(range(count)), False, started_at,
+                                    time.perf_counter() - started)
+        write_comparison(folder.path, comparison, provenance, write_tables=tables, report=False)
+        commit_output(folder)
+        from ccsim.report.build import write_report  # plotly is heavy: load it only for reports
+
+        report = write_report(out, out / REPORT_FILE)
         for table in comparison_tables(comparison, console.width):
             console.print(table)
         console.print(_marks_legend(), style="dim", highlight=False)

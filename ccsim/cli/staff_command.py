@@ -17,6 +17,7 @@ from rich.table import Table
 from ccsim.cli.app import (
     UserError,
     app,
+    commit_output,
     console,
     elapsed,
     errors,
@@ -45,6 +46,7 @@ from ccsim.experiments.staffing import (
     write_outputs,
     write_scenario,
 )
+from ccsim.results import REPORT_FILE
 
 _HOURS = ("erlang_c", "erlang_a", "simulated", "scheduled")
 
@@ -150,7 +152,7 @@ def staff_command(
             raise UserError(f"--write-scenario {scenario_out}: exists; choose another file or pass --overwrite")
         if scenario_out is not None and not scenario_out.resolve().parent.is_dir():
             raise UserError(f"--write-scenario {scenario_out}: folder {scenario_out.parent} does not exist")
-        prepare_output(out, overwrite)
+        folder = prepare_output(out, overwrite)
         started = time.perf_counter()
         budget = replications * (iterations + 2)  # load, the iterations, the final check
         with progress_bar() as progress:
@@ -173,8 +175,9 @@ def staff_command(
                 raise typer.Exit(130) from None
         from ccsim.report.staff_report import write_staff_report  # plotly is heavy: load it only here
 
-        table, summary = write_outputs(out, result)
-        report = write_staff_report(out / "report.html", table, summary)
+        table, summary = write_outputs(folder.path, result)
+        write_staff_report(folder.path / REPORT_FILE, table, summary)
+        report = commit_output(folder) / REPORT_FILE
         if scenario_out is not None:
             write_scenario(scenario_out, result)
         console.print(hours_table(result, summary))

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from ccsim.config.scenario import Scenario
-from ccsim.experiments.results import atomic_write, write_json, write_results
 from ccsim.experiments.runner import Interrupted, ReplicationResult, run_tasks
 from ccsim.metrics.stats import CONFIDENCE, Estimate, paired_difference, summarise, unpaired_difference
+from ccsim.results import atomic_write, write_json, write_results
 
 COMPARISON_FILE = "comparison.json"
 COMPARISON_TABLE = "comparison.csv"

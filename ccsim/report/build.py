@@ -28,13 +28,13 @@ import pyarrow.parquet as pq
 import yaml
 
 from ccsim.experiments.compare import COMPARISON_FILE, REPORT_FILE, paired_differences, unique_labels
-from ccsim.experiments.results import SavedRun, atomic_write, read_results
 from ccsim.metrics.kpis import metric_key
 from ccsim.metrics.stats import INTERVAL_METHOD, Estimate, estimate, unpaired_difference
 from ccsim.report import HEADLINE_KPIS, format_interval, format_value, kpi_info
 from ccsim.report import figures as F
 from ccsim.report import page as P
 from ccsim.report import verdicts as V
+from ccsim.results import SavedRun, atomic_write, read_results
 
 ALL_QUEUES = "All queues"
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -29,12 +29,12 @@ from plotly.subplots import make_subplots
 
 from ccsim import __version__
 from ccsim.experiments.compare import REPORT_FILE
-from ccsim.experiments.results import atomic_write
 from ccsim.experiments.sweep import read_points
 from ccsim.report import figures as F
 from ccsim.report import format_interval, format_value, kpi_info
 from ccsim.report import page as P
 from ccsim.report.build import measure_of
+from ccsim.results import atomic_write
 
 # The front's three measures, each with the KPI used when the first choice is missing.
 WAIT = ("asa_s", "service_level")  # service level enters as 1 - service_level (lower is better)

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from ccsim.config.scenario import Scenario
-from ccsim.experiments.results import scenario_document
 from ccsim.experiments.runner import ReplicationResult, replicate
 from ccsim.experiments.staffing.analytic import Analytic, analytic_pass, mean_patience
 from ccsim.experiments.staffing.check import UNREACHABLE, CheckEstimates, check_estimates, classify
@@ -29,6 +28,7 @@ from ccsim.experiments.staffing.scenarios import scenario_with_staffing, with_ta
 from ccsim.experiments.staffing.search import search
 from ccsim.experiments.staffing.shifts import ShiftPlan, cover_with_shifts, training_off_phone
 from ccsim.experiments.staffing.targets import Targets
+from ccsim.results import scenario_document
 
 DEFAULT_REPLICATIONS = 4
 DEFAULT_ITERATIONS = 12

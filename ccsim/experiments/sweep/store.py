@@ -18,10 +18,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ccsim.experiments.compare import REPORT_FILE
-from ccsim.experiments.results import atomic_write, scenario_document, write_json
 from ccsim.experiments.sweep.plan import Plan
 from ccsim.experiments.sweep.tasks import TaskResult, last_line
+from ccsim.results import REPORT_FILE, atomic_write, scenario_document, write_json
 
 MANIFEST_FILE = "sweep.json"
 EXPERIMENT_COPY = "experiment.yaml"

@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from ccsim.experiments.results import atomic_write, write_json
 from ccsim.experiments.sweep.execute import SweepRun
 from ccsim.experiments.sweep.plan import Plan
 from ccsim.experiments.sweep.points import FactorInfo, show_value
@@ -29,6 +28,7 @@ from ccsim.experiments.sweep.store import (
     SweepFolder,
 )
 from ccsim.metrics.stats import Estimate, summarise
+from ccsim.results import atomic_write, write_json
 
 STATS = ("mean", "se", "ci_low", "ci_high", "n")
 
