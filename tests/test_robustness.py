@@ -50,6 +50,11 @@ def validate(tmp_path: Path, text: str):
     return invoke("validate", str(path))
 
 
+def one_message(output: str) -> bool:
+    """One distinct error line (the runner may show stderr twice: mixed into the output and on its own)."""
+    return len({line for line in output.splitlines() if line.startswith("error:")}) == 1
+
+
 def refused(tmp_path: Path, text: str, *fragments: str) -> str:
     code, output = validate(tmp_path, text)
     assert code == 2, output
@@ -159,33 +164,145 @@ def test_empirical_files_are_read_safely(tmp_path, file):
 
 
 # 6. Output folders
-def test_out_that_cannot_be_created(tmp_path):
-    (tmp_path / "s.yaml").write_text(GOOD)
+LOG = Path(__file__).resolve().parent.parent / "data" / "anonymous_bank_1999-02-01_14.tsv.gz"
+EXPERIMENT = "name: e\nbase: s.yaml\nreplications: 2\nfactors: {groups.first_line.staffing.headcount: [6, 7]}\n"
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("run")
+    (folder / "s.yaml").write_text(GOOD)
+    assert invoke("run", str(folder / "s.yaml"), "--out", str(folder / "out"), "-r", "2", "-j", "1",
+                  "--no-report")[0] == 0
+    return folder
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "staff", "sweep", "export", "calibrate", "backtest"])
+def test_out_that_cannot_be_created(small_run, tmp_path, command):
     (tmp_path / "file").write_text("x")
-    code, output = invoke("run", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "file" / "sub"), "-r", "1")
-    assert code == 2 and "cannot create" in output
+    bad = str(tmp_path / "file" / "sub")
+    scenario = str(small_run / "s.yaml")
+    (tmp_path / "e.yaml").write_text(EXPERIMENT.replace("s.yaml", scenario))
+    args = {
+        "run": ["run", scenario, "-r", "1"],
+        "compare": ["compare", scenario, scenario, "-r", "1"],
+        "staff": ["staff", scenario, "-r", "2", "-k", "1"],
+        "sweep": ["sweep", str(tmp_path / "e.yaml"), "-j", "1"],
+        "export": ["export", str(small_run / "out"), "--format", "csv"],
+        "calibrate": ["calibrate", str(LOG)],
+        "backtest": ["backtest", str(LOG), scenario, "-r", "2"],
+    }[command]
+    started = time.perf_counter()
+    code, output = invoke(*args, "--out", bad)
+    assert code == 2, output
+    assert output.startswith("error: --out ") and one_message(output), output
+    assert "cannot" in output, output
+    if command in ("staff", "calibrate"):  # refused before the search or the estimation, not after
+        assert time.perf_counter() - started < 30
+    assert not list(tmp_path.glob(".*partial*"))
 
 
-def test_overwrite_replaces_and_report_refuses_incomplete(tmp_path):
-    (tmp_path / "s.yaml").write_text(GOOD)
+def test_overwrite_replaces_and_report_refuses_incomplete(small_run, tmp_path):
+    scenario = str(small_run / "s.yaml")
     out = tmp_path / "out"
-    assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1")[0] == 0
+    assert invoke("run", scenario, "--out", str(out), "-r", "1", "--jobs", "1")[0] == 0
     (out / "tables" / "stale.parquet").write_bytes(b"old")
-    assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1", "--overwrite",
+    assert invoke("run", scenario, "--out", str(out), "-r", "1", "--jobs", "1", "--overwrite",
                   "--no-report")[0] == 0
     assert not (out / "tables" / "stale.parquet").exists() and not (out / "report.html").exists()
     (out / "tables" / "stale.parquet").write_bytes(b"old")
     code, output = invoke("report", str(out))
-    assert code == 2 and "mixed" in output
+    assert code == 2 and "mixed" in output and one_message(output)
     (out / "tables" / "stale.parquet").unlink()
-    (out / "complete.json").unlink()  # as if killed while writing
+    (out / "complete.json").unlink()  # as a folder of a run killed while writing would be
     code, output = invoke("report", str(out))
     assert code == 2 and "incomplete" in output
     other = tmp_path / "mine"
     other.mkdir()
     (other / "notes.txt").write_text("keep")
-    code, output = invoke("run", str(tmp_path / "s.yaml"), "--out", str(other), "--overwrite")
+    code, output = invoke("run", scenario, "--out", str(other), "--overwrite")
     assert code == 2 and (other / "notes.txt").exists()
+
+
+def test_a_run_that_fails_while_writing_leaves_the_old_folder_whole(small_run, tmp_path, monkeypatch):
+    import shutil
+
+    import ccsim.results.run as written
+
+    out = tmp_path / "out"
+    shutil.copytree(small_run / "out", out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(written, "mark_complete", disk_full)  # every file but the marker is written
+    result = CliRunner().invoke(app, ["run", str(small_run / "s.yaml"), "--out", str(out), "-r", "1", "-j", "1",
+                                      "--overwrite", "--seed", "99"])
+    assert isinstance(result.exception, OSError)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # the unfinished folder is gone
+    result = CliRunner().invoke(app, ["run", str(small_run / "s.yaml"), "--out", str(tmp_path / "new"), "-r", "1"])
+    assert isinstance(result.exception, OSError) and not (tmp_path / "new").exists()
+
+
+def test_a_killed_run_leaves_no_folder_that_report_accepts(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "s.yaml").write_text(GOOD.replace("days: 1", "days: 20"))
+    out = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-c", "from ccsim.cli import main; main()", "run",
+                              str(tmp_path / "s.yaml"), "--out", str(out), "-r", "3", "-j", "1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(tmp_path.glob(".out.partial-*")):
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.partial-*")), "the run made no folder to write into"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert not out.exists()
+    code, output = invoke("report", str(out))
+    assert code == 2 and "no such folder" in output
+
+
+def test_complete_marker_lists_the_files_and_the_run(small_run):
+    out = small_run / "out"
+    marker = json.loads((out / "complete.json").read_text())
+    assert {"summary.json", "provenance.json", "tables/calls.parquet"} <= set(marker["files"])
+    assert marker["run_id"] == json.loads((out / "provenance.json").read_text())["run_id"]
+
+
+def test_report_refuses_a_comparison_with_a_folder_of_another_run(small_run, tmp_path):
+    import shutil
+
+    scenario = str(small_run / "s.yaml")
+    variant = tmp_path / "v.yaml"
+    variant.write_text(GOOD.replace("headcount: 6", "headcount: 7").replace("name: small", "name: seven"))
+    for name in ("a", "b"):
+        assert invoke("compare", scenario, str(variant), "--out", str(tmp_path / name), "-r", "2", "-j", "1",
+                      "--no-tables")[0] == 0
+    assert invoke("report", str(tmp_path / "a"))[0] == 0
+    shutil.rmtree(tmp_path / "a" / "seven")
+    shutil.copytree(tmp_path / "b" / "seven", tmp_path / "a" / "seven")
+    code, output = invoke("report", str(tmp_path / "a"))
+    assert code == 2 and "mixed" in output and "complete.json" in output
+
+
+def test_read_results_returns_a_validated_scenario(small_run):
+    import shutil
+
+    from ccsim.config.scenario import Scenario
+    from ccsim.results import read_results
+
+    saved = read_results(small_run / "out")
+    assert isinstance(saved.validated, Scenario) and saved.validated.horizon.days == 1
+    shutil.copytree(small_run / "out", small_run / "broken")
+    text = (small_run / "broken" / "scenario.yaml").read_text()
+    (small_run / "broken" / "scenario.yaml").write_text(text.replace("days: 1", "days: -1", 1))
+    with pytest.raises(ValueError, match="not a valid scenario"):
+        read_results(small_run / "broken")
 
 
 # 8. Unbounded work
@@ -225,13 +342,6 @@ def test_clock_forms(text, seconds):
 def test_ambiguous_durations_show_the_accepted_form(tmp_path):
     refused(tmp_path, GOOD.replace("mean: 240s", "mean: 1:30"), '"1h 30min"')
     refused(tmp_path, GOOD.replace("mean: 240s", "mean: 30 parsecs"), '"30 secs"')
-
-
-def test_complete_marker_lists_the_files(tmp_path):
-    (tmp_path / "s.yaml").write_text(GOOD)
-    out = tmp_path / "out"
-    assert invoke("run", str(tmp_path / "s.yaml"), "--out", str(out), "-r", "1", "--jobs", "1", "--no-report")[0] == 0
-    assert "summary.json" in json.loads((out / "complete.json").read_text())["files"]
 
 
 # 7. Processes: the pool of `ccsim run --jobs 2` dies with its parent
