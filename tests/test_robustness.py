@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 import time
 from pathlib import Path
@@ -344,7 +345,93 @@ def test_ambiguous_durations_show_the_accepted_form(tmp_path):
     refused(tmp_path, GOOD.replace("mean: 240s", "mean: 30 parsecs"), '"30 secs"')
 
 
-# 7. Processes: the pool of `ccsim run --jobs 2` dies with its parent
+# 7. Processes: a stopped sweep starts nothing queued; a damaged sweep folder resumes; pools die with their parent
+def _sweep_folder(tmp_path: Path, replications: int = 2):
+    from ccsim.experiments.sweep import SweepFolder, load_experiment
+
+    (tmp_path / "s.yaml").write_text(GOOD)
+    (tmp_path / "e.yaml").write_text(EXPERIMENT.replace("replications: 2", f"replications: {replications}"))
+    plan = load_experiment(tmp_path / "e.yaml")
+    folder = SweepFolder(tmp_path / "out")
+    folder.start(plan)
+    return plan, folder
+
+
+def started_slowly(task):
+    """A task function that notes when it starts, then takes long enough for a stop to come in between."""
+    from ccsim.experiments.sweep import TaskResult
+
+    started = Path(os.environ["STARTED_TASKS"])
+    name = f"{task.point}-{task.replication}"
+    (started / name).write_text(repr(time.time()))
+    # The first task is short: its result stops the sweep while the other worker is still busy, so
+    # that worker's next task is one queued before the stop.
+    wall = 0.2 if name == os.environ["FIRST_TASK"] else 1.2
+    time.sleep(wall)
+    return TaskResult(task.point, task.replication, {"offered": 1.0}, wall, "test")
+
+
+def test_after_a_stop_no_queued_task_starts(tmp_path, monkeypatch):
+    from ccsim.experiments.backends import STOP, LocalBackend
+    from ccsim.experiments.sweep import run_sweep
+
+    plan, folder = _sweep_folder(tmp_path, replications=6)
+    started = tmp_path / "started"
+    started.mkdir()
+    monkeypatch.setenv("STARTED_TASKS", str(started))  # the pool's workers inherit both
+    first = plan.tasks()[0]
+    monkeypatch.setenv("FIRST_TASK", f"{first.point}-{first.replication}")
+    stopped_at: list[float] = []
+
+    def stop_after_the_first(_):
+        if not stopped_at:
+            stopped_at.append(time.time())
+            STOP.request()
+
+    try:
+        run = run_sweep(plan, folder, LocalBackend(2), on_result=stop_after_the_first, function=started_slowly)
+    finally:
+        STOP.requested = False
+    starts = sorted(float(p.read_text()) for p in started.iterdir())
+    assert run.interrupted and len(starts) < len(plan.tasks())
+    # Two workers, each with tasks queued ahead: whatever started after the stop was queued, not running.
+    assert all(t < stopped_at[0] for t in starts), (starts, stopped_at)
+    assert run.done == len(starts)
+
+
+def test_resume_reruns_a_damaged_task_and_survives_a_corrupt_manifest(tmp_path):
+    plan, folder = _sweep_folder(tmp_path)
+    out = tmp_path / "out"
+    code, output = invoke("sweep", str(tmp_path / "e.yaml"), "--out", str(out), "-j", "1", "--overwrite")
+    assert code == 0, output
+    reference = (out / "points.csv").read_text()
+    damaged = sorted(out.glob("tasks/*/rep-1.parquet"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:40])  # truncated, as by a full disk
+    (out / "sweep.json").write_text('{"fingerprint": "abc", "poi')
+    kept = {p: p.stat().st_mtime_ns for p in out.glob("tasks/*/rep-*.parquet") if p != damaged}
+    code, output = invoke("sweep", str(tmp_path / "e.yaml"), "--out", str(out), "-j", "1", "--resume")
+    assert code == 0, output
+    assert "3 already done" in " ".join(output.split())
+    assert all(p.stat().st_mtime_ns == t for p, t in kept.items())
+    assert (out / "points.csv").read_text() == reference
+    json.loads((out / "sweep.json").read_text())  # rewritten whole
+    (out / "sweep.json").write_text("not json")
+    stored = next(out.glob("tasks/*/scenario.yaml"))
+    stored.write_text(stored.read_text().replace("seed:", "seed: 1\n#", 1))
+    code, output = invoke("sweep", str(tmp_path / "e.yaml"), "--out", str(out), "-j", "1", "--resume")
+    assert code == 2 and "unreadable" in output, output
+
+
+def test_resume_with_fewer_replications_is_refused(tmp_path):
+    _sweep_folder(tmp_path)
+    out = tmp_path / "out"
+    assert invoke("sweep", str(tmp_path / "e.yaml"), "--out", str(out), "-j", "1", "--overwrite")[0] == 0
+    code, output = invoke("sweep", str(tmp_path / "e.yaml"), "--out", str(out), "-j", "1", "--resume", "-r", "1")
+    assert code == 2 and "--replications 2" in " ".join(output.split()), output
+    code, output = invoke("sweep", str(tmp_path / "e.yaml"), "--out", str(out), "-j", "1", "--resume", "-r", "3")
+    assert code == 0 and "4 already done" in " ".join(output.split()), output
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -358,16 +445,19 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
-def test_run_workers_die_with_their_parent(tmp_path):
+@pytest.mark.parametrize("command", ["run", "compare", "staff"])
+def test_pool_workers_die_with_their_parent(tmp_path, command):
     import os
     import signal
     import subprocess
     import sys
 
-    (tmp_path / "s.yaml").write_text(GOOD.replace("days: 1", "days: 60").replace("daily_volume: 300",
-                                                                                  "daily_volume: 3000"))
-    parent = subprocess.Popen([sys.executable, "-c", "from ccsim.cli import main; main()", "run",
-                               str(tmp_path / "s.yaml"), "--out", str(tmp_path / "out"), "-r", "4", "--jobs", "2"],
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD.replace("days: 1", "days: 60").replace("daily_volume: 300", "daily_volume: 3000"))
+    args = {"run": ["run", str(scenario), "-r", "4"], "compare": ["compare", str(scenario), str(scenario), "-r", "4"],
+            "staff": ["staff", str(scenario), "-r", "4", "-k", "2"]}[command]
+    parent = subprocess.Popen([sys.executable, "-c", "from ccsim.cli import main; main()", *args,
+                               "--out", str(tmp_path / "out"), "--jobs", "2"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     workers: list[int] = []
