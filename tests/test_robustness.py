@@ -164,6 +164,24 @@ def test_empirical_files_are_read_safely(tmp_path, file):
     assert "root:" not in output
 
 
+def test_empirical_paths_stay_in_the_scenario_folder_unless_absolute(tmp_path):
+    (tmp_path / "talk.csv").write_text("seconds\n240\n300\n360\n")
+    (tmp_path / "scenarios" / "data").mkdir(parents=True)
+    (tmp_path / "scenarios" / "data" / "talk.csv").write_text("seconds\n240\n300\n")
+
+    def with_file(name: str) -> str:
+        return GOOD.replace("talk_time: {dist: lognormal, mean: 5min, cv: 1.1}",
+                            f"talk_time: {{dist: empirical, file: '{name}'}}")
+
+    folder = tmp_path / "scenarios"
+    for climbing in ("../talk.csv", "data/../../talk.csv"):
+        code, output = validate(folder, with_file(climbing))
+        assert code == 2 and "must stay inside the scenario's folder" in output, output
+    for allowed in ("data/talk.csv", "./data/../data/talk.csv", str(tmp_path / "talk.csv")):
+        code, output = validate(folder, with_file(allowed))
+        assert code == 0, output
+
+
 # 6. Output folders
 LOG = Path(__file__).resolve().parent.parent / "data" / "anonymous_bank_1999-02-01_14.tsv.gz"
 EXPERIMENT = "name: e\nbase: s.yaml\nreplications: 2\nfactors: {groups.first_line.staffing.headcount: [6, 7]}\n"

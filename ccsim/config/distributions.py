@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -223,8 +224,15 @@ class Uniform(StrictModel):
 class Empirical(StrictModel):
     """Resampling of observed values, listed in ``values`` or read from a CSV ``file``.
 
-    A CSV path is relative to the scenario file; ``column`` names the column (default: the first
-    one). ``unit`` scales the numbers, e.g. ``unit: min`` when the file holds minutes.
+    ``column`` names the column (default: the first one). ``unit`` scales the numbers, e.g.
+    ``unit: min`` when the file holds minutes.
+
+    Which files may be read: a relative path is taken from the scenario file's folder and must stay
+    inside it (``data/talk.csv`` is fine, ``../talk.csv`` is refused), so a scenario passed on by
+    someone else reads nothing beside or above it; an absolute path (``/srv/logs/talk.csv``) is the
+    explicit way to name a file elsewhere. Either way only a regular file of at most
+    :data:`~ccsim.config.limits.MAX_DATA_FILE_BYTES` is read (no device, pipe or folder), and no
+    message quotes its content.
     """
 
     dist: Literal["empirical"]
@@ -249,7 +257,7 @@ class Empirical(StrictModel):
         if not isinstance(data["file"], str) or not data["file"].strip():
             raise ValueError("empirical file: expected the name of a CSV file")
         base = Path((info.context or {}).get("base_dir", "."))
-        return {**data, "values": read_column(base / data["file"], data.get("column"))}
+        return {**data, "values": read_column(data_file(base, data["file"]), data.get("column"))}
 
     @field_validator("values")
     @classmethod
@@ -286,6 +294,23 @@ class Empirical(StrictModel):
     def quantiles(self, u: np.ndarray) -> np.ndarray:
         values = self.scaled
         return values[(u * len(values)).astype(int)]
+
+
+def data_file(base: Path, name: str) -> Path:
+    """The file an empirical block names: absolute as given, relative from ``base`` and inside it.
+
+    The check is on the path as written (``..`` climbing out), not on where symbolic links lead,
+    so a data folder linked into the scenario's folder still works.
+    """
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    inside = os.path.normpath(base / path)
+    folder = os.path.normpath(base)
+    if os.path.commonpath([os.path.abspath(inside), os.path.abspath(folder)]) != os.path.abspath(folder):
+        raise ValueError(f"empirical data file {name!r}: a relative path must stay inside the scenario's folder; "
+                         "give an absolute path to read a file elsewhere")
+    return Path(inside)
 
 
 def read_column(path: Path, column: object) -> list[float]:
