@@ -37,6 +37,7 @@ class Exponential(StrictModel):
     """Exponential with the given mean (memoryless; Erlang models assume it)."""
 
     dist: Literal["exponential"]
+    """Family: exponential."""
     mean: Duration = Field(gt=0, description="Mean, in seconds (or with a unit).")
 
     @property
@@ -60,6 +61,7 @@ class Lognormal(StrictModel):
     """
 
     dist: Literal["lognormal"]
+    """Family: lognormal."""
     mean: Duration | None = Field(default=None, gt=0, description="Mean (seconds or with unit).")
     median: Duration | None = Field(default=None, gt=0, description="Median (seconds or with unit).")
     cv: float | None = Field(le=L.MAX_CV, default=None, gt=0, description="Coefficient of variation (sd / mean).")
@@ -109,10 +111,15 @@ class Gamma(StrictModel):
     """Gamma, given by ``mean`` and ``cv`` or by ``shape`` and ``scale``."""
 
     dist: Literal["gamma"]
+    """Family: gamma."""
     mean: Duration | None = Field(default=None, gt=0)
+    """Mean (seconds or with unit); with cv, or with shape or scale."""
     cv: float | None = Field(le=L.MAX_CV, default=None, gt=0)
+    """Coefficient of variation (sd / mean); shape = 1 / cv^2."""
     shape: float | None = Field(default=None, ge=L.MAX_CV**-2, le=L.MAX_SHAPE)  # the shape of the largest cv
+    """Shape k (unitless)."""
     scale: Duration | None = Field(default=None, gt=0)
+    """Scale theta (seconds or with unit); mean = shape x scale."""
 
     @model_validator(mode="after")
     def _one_parameterisation(self) -> Gamma:
@@ -149,9 +156,13 @@ class Weibull(StrictModel):
     """Weibull, given by ``shape`` with ``scale`` or ``mean``."""
 
     dist: Literal["weibull"]
+    """Family: weibull."""
     shape: float = Field(ge=L.MIN_SHAPE, le=L.MAX_SHAPE)
+    """Shape k (unitless); below 1 a long tail, 1 exponential."""
     scale: Duration | None = Field(default=None, gt=0)
+    """Scale lambda (seconds or with unit); give scale or mean."""
     mean: Duration | None = Field(default=None, gt=0)
+    """Mean (seconds or with unit); give mean or scale."""
 
     @model_validator(mode="after")
     def _scale_or_mean(self) -> Weibull:
@@ -182,6 +193,7 @@ class Deterministic(StrictModel):
     """Always the same value."""
 
     dist: Literal["deterministic"]
+    """Family: deterministic."""
     value: Duration = Field(ge=0)
 
     @property
@@ -200,6 +212,7 @@ class Uniform(StrictModel):
     """Uniform between ``low`` and ``high``."""
 
     dist: Literal["uniform"]
+    """Family: uniform."""
     low: Duration = Field(ge=0)
     high: Duration
 
@@ -236,9 +249,13 @@ class Empirical(StrictModel):
     """
 
     dist: Literal["empirical"]
+    """Family: empirical."""
     values: tuple[float, ...] | None = Field(default=None, min_length=1, max_length=L.MAX_VALUES)
+    """The observed values (in units of unit); or give file instead."""
     file: str | None = None
+    """CSV file with a header row: relative to the scenario's folder and inside it, or an absolute path."""
     column: str | None = None
+    """Column of file to read (default: the first)."""
     unit: Duration = Field(default=1.0, gt=0, description="Value of 1 in the data, e.g. 1min.")
 
     @field_validator("unit", mode="before")
@@ -358,14 +375,18 @@ class MixtureComponent(StrictModel):
     """One weighted component of a mixture."""
 
     weight: float = Field(le=L.MAX_WEIGHT, gt=0)
+    """Relative weight of this component (weights are normalised to sum to 1)."""
     distribution: Distribution
+    """The component's distribution (any family but a mixture)."""
 
 
 class Mixture(StrictModel):
     """A finite mixture, e.g. the three-phase hyperexponential of redial delays."""
 
     dist: Literal["mixture"]
+    """Family: mixture."""
     components: tuple[MixtureComponent, ...] = Field(min_length=1)
+    """The component distributions, each with its weight."""
 
     @property
     def weights(self) -> np.ndarray:
