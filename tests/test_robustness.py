@@ -221,6 +221,15 @@ def test_out_that_cannot_be_created(small_run, tmp_path, command):
     assert not list(tmp_path.glob(".*partial*"))
 
 
+def test_staff_refuses_a_bad_write_scenario_path_before_the_search(small_run, tmp_path):
+    (tmp_path / "file").write_text("x")
+    started = time.perf_counter()
+    code, output = invoke("staff", str(small_run / "s.yaml"), "--out", str(tmp_path / "out"), "-r", "2", "-k", "5",
+                          "--write-scenario", str(tmp_path / "file" / "staffed.yaml"))
+    assert code == 2 and "--write-scenario" in output and one_message(output), output
+    assert time.perf_counter() - started < 20 and not (tmp_path / "out").exists()
+
+
 def test_overwrite_replaces_and_report_refuses_incomplete(small_run, tmp_path):
     scenario = str(small_run / "s.yaml")
     out = tmp_path / "out"
