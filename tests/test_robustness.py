@@ -221,6 +221,14 @@ def test_out_that_cannot_be_created(small_run, tmp_path, command):
     assert not list(tmp_path.glob(".*partial*"))
 
 
+def test_out_is_never_the_current_folder(small_run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for out in (".", str(tmp_path.parent)):
+        code, output = invoke("run", str(small_run / "s.yaml"), "-r", "1", "--out", out, "--overwrite")
+        assert code == 2 and "is the current folder" in output, output
+    assert Path.cwd() == tmp_path and tmp_path.is_dir()
+
+
 def test_staff_refuses_a_bad_write_scenario_path_before_the_search(small_run, tmp_path):
     (tmp_path / "file").write_text("x")
     started = time.perf_counter()

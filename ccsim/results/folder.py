@@ -56,8 +56,10 @@ class OutputFolder:
     def __init__(self, target: Path, overwrite: bool):
         self.target = Path(target)
         self.run_id = new_run_id()
+        # Beside the target, on the same file system, so that the move is a rename ("." has no name: absolute).
+        self._place = Path(os.path.abspath(self.target))
         self._check_target(overwrite)
-        self.path = self.target.parent / f".{self.target.name}.partial-{self.run_id[:12]}"
+        self.path = self._place.parent / f".{self._place.name}.partial-{self.run_id[:12]}"
         try:
             self.path.mkdir(parents=True)
         except OSError as exc:
@@ -67,6 +69,10 @@ class OutputFolder:
     def _check_target(self, overwrite: bool) -> None:
         target = self.target
         try:
+            here = Path.cwd()
+            if here == self._place or self._place in here.parents:
+                # Replacing it would leave the shell in a deleted folder.
+                raise OutputError(f"--out {target}: is the current folder or holds it; give a folder inside it")
             if target.exists() and not target.is_dir():
                 raise OutputError(f"--out {target}: exists and is not a folder")
             if target.is_dir() and any(target.iterdir()):
@@ -85,12 +91,12 @@ class OutputFolder:
         """Mark the folder complete (unless a writer already did) and move it into place; returns the target."""
         if not (self.path / COMPLETE_FILE).exists():
             mark_complete(self.path, _files_under(self.path), self.run_id)
-        old = self.target.parent / f".{self.target.name}.old-{self.run_id[:12]}"
+        old = self._place.parent / f".{self._place.name}.old-{self.run_id[:12]}"
         try:
-            replaced = self.target.exists()
+            replaced = self._place.exists()
             if replaced:
-                os.replace(self.target, old)
-            os.replace(self.path, self.target)
+                os.replace(self._place, old)
+            os.replace(self.path, self._place)
         except OSError as exc:
             raise OutputError(f"--out {self.target}: cannot move the results into place ({exc.strerror or exc}); "
                               f"they are complete in {self.path}") from None
