@@ -20,7 +20,7 @@ from ccsim.experiments.compare import (
     unique_slugs,
     write_comparison,
 )
-from ccsim.experiments.results import read_results
+from ccsim.results import read_results
 from tests.conftest import CONFIGS, mmn
 from tests.journey_scenarios import two_tier
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ccsim import units
 from ccsim.config.load import load_scenario, scenario_from_dict
-from ccsim.experiments.results import scenario_document
+from ccsim.results import scenario_document
 from tests.conftest import CONFIGS
 
 SCENARIOS = sorted(CONFIGS.rglob("*.yaml"))
@@ -33,9 +33,10 @@ def test_clock_times_round_trip(seconds):
     assert units.parse_clock(units.format_clock(seconds)) == seconds
 
 
-@given(st.sampled_from(["20s", "4.5min", "1.5h", "2d", "90 s", "0.5 hours", 30, 12.5]))
-def test_duration_spellings(value):
-    assert units.parse_duration(value) > 0
+@pytest.mark.parametrize(("value", "seconds"), [("20s", 20), ("4.5min", 270), ("1.5h", 5400), ("2d", 172800),
+                                              ("90 s", 90), ("0.5 hours", 1800), (30, 30), (12.5, 12.5)])
+def test_duration_spellings(value, seconds):
+    assert units.parse_duration(value) == seconds
 
 
 @given(st.dictionaries(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat"]),

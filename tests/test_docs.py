@@ -105,3 +105,21 @@ def test_page_commands_run_at_a_small_size(page, tmp_path):
     """The README's and how-to's commands, each shortened to one day and two replications."""
     run_commands(ROOT / page, tmp_path, {"run": SMALL, "compare": SMALL[:2] + SMALL[4:] + ["-r", "2"],
                                          "staff": SMALL, "sweep": []})
+
+
+def test_every_scenario_field_has_a_description():
+    """The reference page shows each field's description: none may be left blank."""
+    from ccsim.config.scenario import Scenario
+
+    schema = Scenario.model_json_schema()
+    blank = [f"{model}.{name}" for model, block in [("Scenario", schema), *schema["$defs"].items()]
+             for name, field in block.get("properties", {}).items() if not field.get("description")]
+    assert not blank, blank
+
+
+def test_sources_are_cited_not_private_notes():
+    """Docstrings and docs cite the original sources, not a notes file outside the repository."""
+    pattern = re.compile(r"modelling[- ]notes", re.IGNORECASE)
+    cited = [str(path.relative_to(ROOT)) for folder in ("ccsim/config", "docs") for path in (ROOT / folder).rglob("*")
+             if path.suffix in (".py", ".md") and pattern.search(path.read_text())]
+    assert not cited, cited

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ccsim.cli import app
-from ccsim.experiments.results import read_results
+from ccsim.results import read_results
 from tests.test_staff import SMALL_YAML
 
 runner = CliRunner()

@@ -63,9 +63,30 @@ def test_invariants_hold_for_random_small_centres(rate, agents, talk, patience, 
     result = simulate(scenario)
     check_conservation(result)
     check_agents_never_double_booked(result)
-    # Nobody is on duty while the centre is closed, except to finish the queue at closing time.
+    # The one day simulated is a Monday: nobody comes on duty before it opens at 08:00.
+    assert scenario.horizon.start_date.weekday() == 0
     duty = result.tables.duty
     assert ((duty["t_start"] % 86400) >= 8 * 3600).all()
+
+
+def test_nobody_is_on_duty_and_nobody_calls_on_a_closed_day():
+    # Monday open 08-12, Tuesday closed, Wednesday open 09-10: three days simulated.
+    hours = {"mon": "08:00-12:00", "tue": "closed", "wed": "09:00-10:00", "thu": "closed", "fri": "closed",
+             "sat": "closed", "sun": "closed"}
+    scenario = modified(mmn(rate_per_hour=120, agents=4, days=3, warmup=0), horizon={"opening_hours": hours})
+    assert scenario.horizon.start_date.weekday() == 0
+    result = simulate(scenario)
+    check_conservation(result)
+    duty, calls = result.tables.duty, result.tables.calls
+    on_duty_days = set((duty["t_start"] // 86400).astype(int))
+    assert on_duty_days == {0, 2}, on_duty_days
+    assert ((duty["t_start"] % 86400) >= np.where(duty["t_start"] // 86400 == 0, 8, 9) * 3600).all()
+    assert set((calls["t_arrive"] // 86400).astype(int)) == {0, 2}
+    # Calls arrive only while open (Monday 08-12, Wednesday 09-10).
+    at = calls["t_arrive"].to_numpy()
+    monday = (at >= 8 * 3600) & (at < 12 * 3600)
+    wednesday = (at >= 2 * 86400 + 9 * 3600) & (at < 2 * 86400 + 10 * 3600)
+    assert (monday | wednesday).all()
 
 
 def test_littles_law_for_the_queue():

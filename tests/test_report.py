@@ -456,7 +456,7 @@ def test_the_report_does_not_import_the_comparison_runner():
         seen.add(module)
         todo.extend(imports_of(module) - seen)
     assert "ccsim.experiments.compare" not in seen
-    assert "ccsim.experiments.comparison_files" in seen and "ccsim.metrics.paired" in seen
+    assert "ccsim.results.names" in seen and "ccsim.metrics.paired" in seen
 
 
 def test_every_measure_the_sections_name_is_emitted_and_catalogued(shipped):

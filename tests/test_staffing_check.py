@@ -20,7 +20,6 @@ from ccsim import rng
 from ccsim.cli import app
 from ccsim.config.load import load_scenario, scenario_from_dict
 from ccsim.experiments import runner as runner_module
-from ccsim.experiments.results import scenario_document
 from ccsim.experiments.staffing import (
     CHECK_FIRST_REPLICATION,
     MET,
@@ -38,6 +37,7 @@ from ccsim.experiments.staffing import (
     staffed_scenario_document,
 )
 from ccsim.experiments.staffing import recommend as recommend_module
+from ccsim.results import scenario_document
 
 cli = CliRunner()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -17,8 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ccsim.config.load import ScenarioError
-from ccsim.experiments.results import is_results_folder
 from ccsim.report import KpiInfo, format_interval, format_value, kpi_info
+from ccsim.results import OutputError, OutputFolder
 
 app = typer.Typer(
     name="ccsim",
@@ -58,7 +57,11 @@ class UserError(Exception):
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn problems the user can fix into one message and exit code 2 (never a traceback)."""
+    """Turn problems the user can fix into one message and exit code 2 (never a traceback).
+
+    Output folders prepared inside and not committed are removed on the way out.
+    """
+    started_with = len(_unfinished)
     try:
         yield
     except ScenarioError as exc:
@@ -68,23 +71,37 @@ def user_errors() -> Iterator[None]:
     except UserError as exc:
         errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
+    finally:
+        while len(_unfinished) > started_with:
+            _unfinished.pop().discard()
 
 
-def prepare_output(out: Path, overwrite: bool) -> None:
-    """Make an empty results folder; ``--overwrite`` replaces one that ccsim wrote, it never mixes into it."""
+# Output folders of the command running now that are not yet moved into place; the command's
+# user_errors() block removes them however it ends, so a failed or interrupted command leaves
+# any old results as they were.
+_unfinished: list[OutputFolder] = []
+
+
+def prepare_output(out: Path, overwrite: bool) -> OutputFolder:
+    """A results folder to fill (its ``path``) before any work starts; :func:`commit_output` moves it into place.
+
+    Refused at once, with one message, when ``out`` cannot be written (see
+    :class:`~ccsim.results.folder.OutputFolder` for the rules).
+    """
     try:
-        if out.exists() and not out.is_dir():
-            raise UserError(f"--out {out}: exists and is not a folder")
-        if out.exists() and any(out.iterdir()):
-            if not overwrite:
-                raise UserError(f"--out {out}: folder is not empty; choose another folder or pass --overwrite")
-            if not is_results_folder(out):
-                raise UserError(f"--out {out}: holds files ccsim did not write; --overwrite replaces only "
-                                "results folders (choose another folder)")
-            shutil.rmtree(out)
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
+        folder = OutputFolder(out, overwrite)
+    except OutputError as exc:
+        raise UserError(str(exc)) from None
+    _unfinished.append(folder)
+    return folder
+
+
+def commit_output(folder: OutputFolder) -> Path:
+    """Mark ``folder`` complete and move it into place; returns where it now is."""
+    try:
+        return folder.commit()
+    except OutputError as exc:
+        raise UserError(str(exc)) from None
 
 
 def progress_bar() -> Progress:

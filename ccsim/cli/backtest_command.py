@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ccsim import units
-from ccsim.cli.app import UserError, app, console, prepare_output, progress_bar, user_errors
+from ccsim.cli.app import UserError, app, commit_output, console, prepare_output, progress_bar, user_errors
 
 
 @app.command()
@@ -44,12 +44,13 @@ def backtest(
                 observed = observed_intervals(read_log(log, layout, columns).calls, step, idle)
         except (ValueError, LogError) as exc:
             raise UserError(str(exc)) from None
-        prepare_output(out, overwrite)
+        folder = prepare_output(out, overwrite)
         with progress_bar() as progress:
             task = progress.add_task("backtest", total=replications)
             frame, summary = run_backtest(observed, scenario, replications, progress=lambda _: progress.advance(task))
         summary["source"] = str(log)
         summary["scenario"] = str(scenario_file)
-        write_backtest(out, frame, summary)
-        write_backtest_report(out / "report.html", frame, summary)
+        write_backtest(folder.path, frame, summary)
+        write_backtest_report(folder.path / "report.html", frame, summary)
+        commit_output(folder)
         console.print(json.dumps({k: summary[k] for k in ("whole_log", "per_interval")}, indent=2))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ccsim import units
-from ccsim.cli.app import UserError, app, console, prepare_output, user_errors
+from ccsim.cli.app import UserError, app, commit_output, console, prepare_output, user_errors
 
 
 @app.command()
@@ -34,7 +34,7 @@ def calibrate(
             raise UserError(f"--interval/--gap: {exc}") from None
         if step <= 0 or 86400 % step:
             raise UserError(f"--interval {interval}: must divide a day (e.g. 15min, 30min, 1h)")
-        prepare_output(out, overwrite)
+        folder = prepare_output(out, overwrite)
         try:
             if layout == "intervals":
                 report = read_intervals(log, load_interval_map(columns), step)
@@ -46,8 +46,9 @@ def calibrate(
                 scenario, record, observed = run_calibration(table, step, idle)
         except LogError as exc:
             raise UserError(str(exc)) from None
-        write_calibration(out, scenario, record, observed)
-        write_calibration_report(out / "report.html", record, observed, scenario, calls)
+        write_calibration(folder.path, scenario, record, observed)
+        write_calibration_report(folder.path / "report.html", record, observed, scenario, calls)
+        commit_output(folder)
         for what, count in odd.items():
             if count:
                 console.print(f"{count} rows: {what}")

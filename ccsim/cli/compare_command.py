@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +16,7 @@ from rich.text import Text
 from ccsim.cli.app import (
     UserError,
     app,
+    commit_output,
     console,
     elapsed,
     errors,
@@ -28,9 +28,11 @@ from ccsim.cli.app import (
 )
 from ccsim.config.load import load_scenario
 from ccsim.experiments.compare import Comparison, compare, write_comparison
-from ccsim.experiments.comparison_files import unique_labels
 from ccsim.experiments.runner import Interrupted, default_jobs
 from ccsim.report import HEADLINE_KPIS, format_plus_minus, format_value, judgement, kpi_info
+from ccsim.results import REPORT_FILE
+from ccsim.results.names import unique_labels
+from ccsim.results.provenance import now, run_provenance
 
 _STYLE = {"better": "bold green", "worse": "bold red", "changed": "bold blue", "": "dim"}
 # Width one variant takes in the side-by-side table: its value and "Δ ± half ▲".
@@ -128,8 +130,8 @@ def compare_command(
         labels = unique_labels([s.name for s in scenarios], [path.stem for path in scenario_files])
         baseline = scenarios[0]
         count = replications or baseline.replications
-        prepare_output(out, overwrite)
-        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        folder = prepare_output(out, overwrite)
+        started_at = now()
         started = time.perf_counter()
         with progress_bar() as progress:
             tasks = {label: progress.add_task(escape(label), total=count) for label in labels}
@@ -141,18 +143,15 @@ def compare_command(
                 errors.print(f"interrupted after {len(stop.results)} replication(s); nothing written "
                              "(a comparison needs every scenario's replications)")
                 raise typer.Exit(130) from None
-        provenance = {
-            "command": " ".join(["ccsim", *sys.argv[1:]]),
-            "sources": [source for item in loaded for source in item.sources],
-            "seed": baseline.seed,
-            "replications_requested": count,
-            "replications_done": list(range(count)),
-            "interrupted": False,
-            "started": started_at,
-            "wall_s": round(time.perf_counter() - started, 3),
-        }
+        provenance = run_provenance(folder.run_id, [source for item in loaded for source in item.sources],
+                                    baseline.seed, count, list(range(count)), False, started_at,
+                                    time.perf_counter() - started)
+        write_comparison(folder.path, comparison, provenance, write_tables=tables, report=False)
+        commit_output(folder)
+        from ccsim.report.build import write_report  # plotly is heavy: load it only for reports
+
         with report_progress() as progress:
-            report = write_comparison(out, comparison, provenance, write_tables=tables, progress=progress)
+            report = write_report(out, out / REPORT_FILE, progress)
         for table in comparison_tables(comparison, console.width):
             console.print(table)
         console.print(_marks_legend(), style="dim", highlight=False)

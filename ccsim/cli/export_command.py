@@ -45,7 +45,10 @@ def export(
             report = interval_report(folder, requirements)
         except (ExportError, FileNotFoundError) as problem:
             raise UserError(str(problem)) from None
-        written = write_csv(report, target) if fmt == "csv" else [write_xlsx(report, target)]
+        try:
+            written = write_csv(report, target) if fmt == "csv" else [write_xlsx(report, target)]
+        except OSError as exc:
+            raise UserError(f"--out {target}: cannot write the file ({exc.strerror or exc})") from None
         rows = len(report.intervals)
         console.print(f"{rows:,} interval rows, {len(report.days):,} day rows, {len(report.weeks):,} week rows: "
                       f"{', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)

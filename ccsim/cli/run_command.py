@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
 import time
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from rich.markup import escape
 
 from ccsim.cli.app import (
     app,
+    commit_output,
     console,
     elapsed,
     errors,
@@ -21,9 +20,11 @@ from ccsim.cli.app import (
     progress_bar,
     user_errors,
 )
-from ccsim.config.load import load_scenario
-from ccsim.experiments.results import write_results
-from ccsim.experiments.runner import Interrupted, default_jobs, replicate
+from ccsim.config.load import LoadedScenario, load_scenario
+from ccsim.experiments.runner import Interrupted, ReplicationResult, default_jobs, replicate
+from ccsim.metrics.stats import Estimate
+from ccsim.results import OutputFolder, write_results
+from ccsim.results.provenance import now, run_provenance
 
 HEADLINE = [
     "offered", "answered", "abandon_rate", "asa_s", "wait_p90_s", "service_level", "service_level_of_answered",
@@ -56,32 +57,11 @@ def run(
     with user_errors():
         loaded = load_scenario(scenario_file, overrides_with(sets, replications, seed))
         scenario = loaded.scenario
-        prepare_output(out, overwrite)
-        print_warnings(scenario)
-        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         started = time.perf_counter()
-        interrupted = False
-        with progress_bar() as progress:
-            task = progress.add_task(escape(scenario.name), total=scenario.replications)
-            try:
-                results = replicate(scenario, jobs=jobs or default_jobs(),
-                                    on_done=lambda _: progress.advance(task), keep_tables=tables)
-            except Interrupted as stop:
-                results, interrupted = stop.results, True
-        provenance = {
-            "command": " ".join(["ccsim", *sys.argv[1:]]),
-            "sources": list(loaded.sources),
-            "seed": scenario.seed,
-            "replications_requested": scenario.replications,
-            "replications_done": [r.replication for r in results],
-            "interrupted": interrupted,
-            "started": started_at,
-            "wall_s": round(time.perf_counter() - started, 3),
-        }
-        if not results:
-            errors.print("interrupted before any replication finished; nothing written")
-            raise typer.Exit(130)
-        estimates = write_results(out, scenario, results, provenance, write_tables=tables)
+        folder = prepare_output(out, overwrite)
+        print_warnings(scenario)
+        estimates, results, interrupted = _simulate(loaded, folder, jobs, tables)
+        commit_output(folder)
         console.print(estimate_table(f"{scenario.name}: {len(results)} replication(s)", estimates, HEADLINE,
                                      currency=scenario.costs.currency))
         where = f"results in {out}/"
@@ -93,3 +73,27 @@ def run(
         if interrupted:
             errors.print(f"interrupted: {len(results)} of {scenario.replications} replications saved")
             raise typer.Exit(130)
+
+
+def _simulate(loaded: LoadedScenario, folder: OutputFolder, jobs: int, tables: bool
+              ) -> tuple[dict[str, Estimate], list[ReplicationResult], bool]:
+    """Replicate with a progress bar and write the results into ``folder``; Ctrl-C keeps what finished."""
+    scenario = loaded.scenario
+    started_at = now()
+    started = time.perf_counter()
+    interrupted = False
+    with progress_bar() as progress:
+        task = progress.add_task(escape(scenario.name), total=scenario.replications)
+        try:
+            results = replicate(scenario, jobs=jobs or default_jobs(),
+                                on_done=lambda _: progress.advance(task), keep_tables=tables)
+        except Interrupted as stop:
+            results, interrupted = stop.results, True
+    if not results:
+        errors.print("interrupted before any replication finished; nothing written")
+        raise typer.Exit(130)
+    provenance = run_provenance(folder.run_id, list(loaded.sources), scenario.seed, scenario.replications,
+                                [r.replication for r in results], interrupted, started_at,
+                                time.perf_counter() - started)
+    estimates = write_results(folder.path, scenario, results, provenance, write_tables=tables)
+    return estimates, results, interrupted

@@ -19,6 +19,7 @@ from rich.table import Table
 from ccsim.cli.app import (
     UserError,
     app,
+    commit_output,
     console,
     elapsed,
     errors,
@@ -46,6 +47,7 @@ from ccsim.experiments.staffing import (
     write_outputs,
     write_scenario,
 )
+from ccsim.results import REPORT_FILE
 
 _HOURS = ("erlang_c", "erlang_a", "simulated", "scheduled")
 
@@ -167,7 +169,7 @@ def staff_command(
         if scenario_out is not None:
             check_scenario_path(scenario_out, overwrite)
         source = loaded.data if keep_overrides else resolve_file(scenario_file, {})[0]
-        prepare_output(out, overwrite)
+        folder = prepare_output(out, overwrite)
         started = time.perf_counter()
         budget = replications * (iterations + 1) + check_reps  # load, the iterations, the final check
         with progress_bar() as progress:
@@ -191,8 +193,9 @@ def staff_command(
                 raise typer.Exit(130) from None
         from ccsim.report.staff_report import write_staff_report  # plotly is heavy: load it only here
 
-        table, summary = write_outputs(out, result)
-        report = write_staff_report(out / "report.html", table, summary)
+        table, summary = write_outputs(folder.path, result)
+        write_staff_report(folder.path / REPORT_FILE, table, summary)
+        report = commit_output(folder) / REPORT_FILE
         if scenario_out is not None:
             write_scenario(scenario_out, result, source)
         console.print(hours_table(result, summary))

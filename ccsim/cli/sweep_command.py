@@ -144,10 +144,13 @@ def sweep_command(
         backend = make_backend(scheduler, jobs)
     try:
         with user_errors():
-            out.mkdir(parents=True, exist_ok=True)
-            if overwrite:
-                folder.clear()
-            folder.start(plan)
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+                if overwrite:
+                    folder.clear()
+                folder.start(plan)
+            except OSError as exc:
+                raise UserError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
         run = _run(plan, folder, backend)
     finally:
         close = getattr(backend, "close", None)

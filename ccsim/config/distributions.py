@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ class Exponential(StrictModel):
     """Exponential with the given mean (memoryless; Erlang models assume it)."""
 
     dist: Literal["exponential"]
+    """Family: exponential."""
     mean: Duration = Field(gt=0, description="Mean, in seconds (or with a unit).")
 
     @property
@@ -59,6 +61,7 @@ class Lognormal(StrictModel):
     """
 
     dist: Literal["lognormal"]
+    """Family: lognormal."""
     mean: Duration | None = Field(default=None, gt=0, description="Mean (seconds or with unit).")
     median: Duration | None = Field(default=None, gt=0, description="Median (seconds or with unit).")
     cv: float | None = Field(le=L.MAX_CV, default=None, gt=0, description="Coefficient of variation (sd / mean).")
@@ -108,10 +111,15 @@ class Gamma(StrictModel):
     """Gamma, given by ``mean`` and ``cv`` or by ``shape`` and ``scale``."""
 
     dist: Literal["gamma"]
+    """Family: gamma."""
     mean: Duration | None = Field(default=None, gt=0)
+    """Mean (seconds or with unit); with cv, or with shape or scale."""
     cv: float | None = Field(le=L.MAX_CV, default=None, gt=0)
+    """Coefficient of variation (sd / mean); shape = 1 / cv^2."""
     shape: float | None = Field(default=None, ge=L.MAX_CV**-2, le=L.MAX_SHAPE)  # the shape of the largest cv
+    """Shape k (unitless)."""
     scale: Duration | None = Field(default=None, gt=0)
+    """Scale theta (seconds or with unit); mean = shape x scale."""
 
     @model_validator(mode="after")
     def _one_parameterisation(self) -> Gamma:
@@ -148,9 +156,13 @@ class Weibull(StrictModel):
     """Weibull, given by ``shape`` with ``scale`` or ``mean``."""
 
     dist: Literal["weibull"]
+    """Family: weibull."""
     shape: float = Field(ge=L.MIN_SHAPE, le=L.MAX_SHAPE)
+    """Shape k (unitless); below 1 a long tail, 1 exponential."""
     scale: Duration | None = Field(default=None, gt=0)
+    """Scale lambda (seconds or with unit); give scale or mean."""
     mean: Duration | None = Field(default=None, gt=0)
+    """Mean (seconds or with unit); give mean or scale."""
 
     @model_validator(mode="after")
     def _scale_or_mean(self) -> Weibull:
@@ -181,6 +193,7 @@ class Deterministic(StrictModel):
     """Always the same value."""
 
     dist: Literal["deterministic"]
+    """Family: deterministic."""
     value: Duration = Field(ge=0)
 
     @property
@@ -199,6 +212,7 @@ class Uniform(StrictModel):
     """Uniform between ``low`` and ``high``."""
 
     dist: Literal["uniform"]
+    """Family: uniform."""
     low: Duration = Field(ge=0)
     high: Duration
 
@@ -223,14 +237,25 @@ class Uniform(StrictModel):
 class Empirical(StrictModel):
     """Resampling of observed values, listed in ``values`` or read from a CSV ``file``.
 
-    A CSV path is relative to the scenario file; ``column`` names the column (default: the first
-    one). ``unit`` scales the numbers, e.g. ``unit: min`` when the file holds minutes.
+    ``column`` names the column (default: the first one). ``unit`` scales the numbers, e.g.
+    ``unit: min`` when the file holds minutes.
+
+    Which files may be read: a relative path is taken from the scenario file's folder and must stay
+    inside it (``data/talk.csv`` is fine, ``../talk.csv`` is refused), so a scenario passed on by
+    someone else reads nothing beside or above it; an absolute path (``/srv/logs/talk.csv``) is the
+    explicit way to name a file elsewhere. Either way only a regular file of at most
+    :data:`~ccsim.config.limits.MAX_DATA_FILE_BYTES` is read (no device, pipe or folder), and no
+    message quotes its content.
     """
 
     dist: Literal["empirical"]
+    """Family: empirical."""
     values: tuple[float, ...] | None = Field(default=None, min_length=1, max_length=L.MAX_VALUES)
+    """The observed values (in units of unit); or give file instead."""
     file: str | None = None
+    """CSV file with a header row: relative to the scenario's folder and inside it, or an absolute path."""
     column: str | None = None
+    """Column of file to read (default: the first)."""
     unit: Duration = Field(default=1.0, gt=0, description="Value of 1 in the data, e.g. 1min.")
 
     @field_validator("unit", mode="before")
@@ -249,7 +274,7 @@ class Empirical(StrictModel):
         if not isinstance(data["file"], str) or not data["file"].strip():
             raise ValueError("empirical file: expected the name of a CSV file")
         base = Path((info.context or {}).get("base_dir", "."))
-        return {**data, "values": read_column(base / data["file"], data.get("column"))}
+        return {**data, "values": read_column(data_file(base, data["file"]), data.get("column"))}
 
     @field_validator("values")
     @classmethod
@@ -286,6 +311,23 @@ class Empirical(StrictModel):
     def quantiles(self, u: np.ndarray) -> np.ndarray:
         values = self.scaled
         return values[(u * len(values)).astype(int)]
+
+
+def data_file(base: Path, name: str) -> Path:
+    """The file an empirical block names: absolute as given, relative from ``base`` and inside it.
+
+    The check is on the path as written (``..`` climbing out), not on where symbolic links lead,
+    so a data folder linked into the scenario's folder still works.
+    """
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    inside = os.path.normpath(base / path)
+    folder = os.path.normpath(base)
+    if os.path.commonpath([os.path.abspath(inside), os.path.abspath(folder)]) != os.path.abspath(folder):
+        raise ValueError(f"empirical data file {name!r}: a relative path must stay inside the scenario's folder; "
+                         "give an absolute path to read a file elsewhere")
+    return Path(inside)
 
 
 def read_column(path: Path, column: object) -> list[float]:
@@ -333,14 +375,18 @@ class MixtureComponent(StrictModel):
     """One weighted component of a mixture."""
 
     weight: float = Field(le=L.MAX_WEIGHT, gt=0)
+    """Relative weight of this component (weights are normalised to sum to 1)."""
     distribution: Distribution
+    """The component's distribution (any family but a mixture)."""
 
 
 class Mixture(StrictModel):
     """A finite mixture, e.g. the three-phase hyperexponential of redial delays."""
 
     dist: Literal["mixture"]
+    """Family: mixture."""
     components: tuple[MixtureComponent, ...] = Field(min_length=1)
+    """The component distributions, each with its weight."""
 
     @property
     def weights(self) -> np.ndarray:

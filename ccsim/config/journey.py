@@ -1,8 +1,8 @@
 """Scenario parts for the caller journey: customer base, IVR, outcomes, transfers, redials, difficulty.
 
 Every part is optional. Left out, the journey is the single-queue model: no menu, every answered
-call resolved, nobody calls back, nobody turns difficult. Defaults of the parts themselves follow
-modelling-notes section 9; each states its source or says it is an assumption.
+call resolved, nobody calls back, nobody turns difficult. Defaults of the parts themselves are
+those of docs/background/defaults.md; each states its source or says it is an assumption.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _h3_redial_delay() -> Mixture:
 
 
 def _next_day_delay() -> Lognormal:
-    """Repeat after an unresolved call: median one day (assumption, modelling-notes 5.3)."""
+    """Repeat after an unresolved call: median one day (assumption; see docs/background/defaults.md)."""
     return Lognormal(dist="lognormal", median=86400.0, log_sd=0.5)
 
 
@@ -61,12 +61,14 @@ class Ivr(StrictModel):
     """The voice menu in front of the queues (Khudyakov, Feigin & Mandelbaum 2010)."""
 
     enabled: bool = True
+    """Whether callers pass the menu; false: every call goes straight to its queue."""
     time: Distribution = Field(
         default_factory=lambda: Lognormal(dist="lognormal", mean=60.0, log_sd=0.5),
         description="Time in the menu (assumption: 60 s; a routing-only VRU had 10.5 s [data]).",
     )
     abandon: Fraction = Field(default=0.05, description="Share hanging up in the menu ([data] 5.9 %).")
     options: dict[str, IvrOption] = Field(min_length=1)
+    """Menu options by name: share of callers, self-service and where the rest are routed."""
     misroute: Fraction = Field(
         default=0.10, description="Share sent to a wrong queue (assumption; vendors claim up to 30 %)."
     )
@@ -144,9 +146,16 @@ class RedialRule(StrictModel):
 
 
 class Redials(StrictModel):
-    """Redials and repeat calls (modelling-notes 5.3)."""
+    """Redials and repeat calls.
+
+    After abandoning in the queue 0.65, computed from the public Technion "Anonymous Bank" call log
+    (February 1999: 0.666 redial within 24 h), with an assumed decay per further failure; the other
+    probabilities and the repeat delay are assumptions. Retrials as a model: Aguir, Karaesmen,
+    Akşin & Chauvet (2004), OR Spectrum 26(3):353-376.
+    """
 
     enabled: bool = True
+    """Whether anyone calls again; false: every failed attempt is the caller's last."""
     max_attempts: int = Field(le=L.MAX_COUNT, default=5, ge=1, description="Attempts per problem at most.")
     queue_abandon: RedialRule | None = Field(
         default_factory=lambda: RedialRule(probability=0.65, decay=0.85, return_to="queue_left"),
@@ -180,7 +189,10 @@ class Difficulty(StrictModel):
     """Difficult callers: some start so (segments with ``difficult: true``), others become so by failing.
 
     On each attempt a caller who is not difficult by nature is difficult with probability
-    ``min(cap, base * (1 + growth * k))`` for k points of frustration (modelling-notes 5.3).
+    ``min(cap, base * (1 + growth * k))`` for k points of frustration. The form and its constants
+    are assumptions; the direction (failure makes callers harder to serve) follows Webb, Yu &
+    Bretthauer (longer service after waits beyond expectations) and SQM Group's finding that
+    satisfaction falls about 15 % with each further call.
     """
 
     base: Fraction = Field(default=0.005, description="P(difficult) on an attempt with no frustration (assumption).")
@@ -204,6 +216,9 @@ class Overflow(StrictModel):
     """A named rule: callers waiting at least ``after`` in ``queue`` may also be answered by ``group``."""
 
     name: str
+    """Name of the rule."""
     queue: str
+    """Queue whose waiting callers the rule concerns."""
     group: str
+    """Agent group that may take them after the delay."""
     after: Duration = Field(ge=0)

@@ -192,6 +192,7 @@ class Queue(StrictModel):
     """A waiting line. Callers are served first come, first served."""
 
     description: str = ""
+    """Free text shown in the report."""
 
 
 class Staffing(StrictModel):
@@ -235,6 +236,7 @@ class AgentGroup(StrictModel):
 
     serves: list[str] = Field(min_length=1, description="Queues this group answers, highest priority first.")
     staffing: Staffing = Field(default_factory=Staffing)
+    """Agents on duty: a headcount (fixed, per time of day or per interval) or shifts."""
     wrap_up: Distribution = Field(default_factory=lambda: constant(0.0), description="After-call work.")
     talk_time_factor: float = Field(
         le=L.MAX_FACTOR, default=1.0, gt=0, description="Talk-time multiplier for this group.",
@@ -258,20 +260,29 @@ class Scenario(StrictModel):
 
     name: str = Field(default="scenario", description="Short name shown in tables and reports.")
     description: str = ""
+    """Free text shown in the report beside the scenario's name."""
     seed: int = Field(le=L.MAX_SEED, default=12345, ge=0, description="Root seed of all randomness.")
     replications: int = Field(default=1, ge=1, le=100000)
+    """Independent replications to run; replication r uses the random streams of (seed, r)."""
     horizon: Horizon = Field(default_factory=Horizon)
+    """Days simulated, the first date, warm-up, planning interval and opening hours."""
     arrivals: Arrivals
+    """Fresh calls: daily volume or hourly rates, intraday profile, weekday weights, day-to-day variation."""
     segments: dict[str, Segment] = Field(min_length=1)
+    """Caller segments by name: share of calls, talk time, patience and behaviour."""
     queues: dict[str, Queue] = Field(default_factory=lambda: {"main": Queue()}, min_length=1)
+    """Queues by name (default: one queue, main)."""
     groups: dict[str, AgentGroup] = Field(min_length=1)
+    """Agent groups by name: the queues they serve, staffing, wrap-up and cost."""
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    """Service-level target and threshold, and how short abandons count."""
     customer_base: CustomerBase | None = Field(
         default=None, description="Persons who call again (off: each problem is a new person)."
     )
     ivr: Ivr | None = Field(default=None, description="Voice menu before the queues (off: straight to a queue).")
     outcomes: Outcomes | None = Field(default=None, description="How conversations end (off: all resolved).")
     transfers: Transfers = Field(default_factory=Transfers)
+    """Transfers between queues after the first agent's talk."""
     redials: Redials | None = Field(default=None, description="Calling again after a failure (off: nobody does).")
     difficulty: Difficulty | None = Field(default=None, description="Difficult and abusive callers (off: none).")
     overflow: list[Overflow] = Field(default_factory=list, description="Overflow rules between queues and groups.")

@@ -81,7 +81,8 @@ class StrictModel(BaseModel):
     field holds no yes/no value is refused before pydantic would read ``true`` as 1.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # Field descriptions may be given as a docstring under the field (they feed the reference docs).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,8 +1,9 @@
 """Scenario parts for agents as people: shifts and breaks, speed, strain, exhaustion, absence, attrition.
 
-The strain / exhaustion model is the one of modelling-notes 3.3; its constants are assumptions
-calibrated so that absence and attrition at normal load fall in the observed ranges (3.4). Every
-constant is a knob for sensitivity analysis.
+The strain / exhaustion model is described in docs/background/agents.md; its constants are
+assumptions calibrated so that absence and attrition at normal load fall in the observed ranges
+(sources there and in docs/background/defaults.md). Every constant is a knob for sensitivity
+analysis.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Break(StrictModel):
     after: Duration = Field(ge=0)
     length: Duration = Field(gt=0)
     name: str = "break"
+    """Name of the break (e.g. lunch)."""
 
 
 class Shift(StrictModel):
@@ -36,13 +38,16 @@ class Shift(StrictModel):
     """
 
     name: str
+    """Name of the shift."""
     start: Clock
     length: Duration = Field(gt=0, le=16 * 3600)
     weekdays: list[Weekday] = Field(default_factory=lambda: list(WORKING_WEEK), min_length=1)
+    """Days the shift works (default: Monday to Friday)."""
     headcount: int | dict[Weekday, int] = Field(
         description="Agents on this shift (or per weekday); all shifts at most 10,000."
     )
     breaks: list[Break] = Field(default_factory=list)
+    """Breaks within the shift, off the phones."""
     break_stagger: Duration = Field(default=1800.0, ge=0, description="Breaks spread over this window.")
     off_phone: Fraction = Field(default=0.0, description="Other planned off-phone share (assumption: 8 %).")
 
@@ -80,8 +85,11 @@ class Stress(StrictModel):
         le=L.MAX_STRAIN, default=1.3, ge=0, description="Strain units per talk minute (k; calibrated, see docs).",
     )
     weight_normal: float = Field(le=L.MAX_WEIGHT, default=1.0, ge=0)
+    """Strain per talk minute with a normal caller, relative to rate (1: rate itself)."""
     weight_difficult: float = Field(le=L.MAX_WEIGHT, default=4.0, ge=0)
+    """Strain per talk minute with a difficult caller, relative to rate."""
     weight_abusive: float = Field(le=L.MAX_WEIGHT, default=8.0, ge=0)
+    """Strain per talk minute with an abusive caller, relative to rate."""
     abuse_shock: float = Field(le=L.MAX_STRAIN, default=15.0, ge=0, description="Strain added at the onset of abuse.")
     recovery_idle: Duration = Field(default=600.0, gt=0, description="Recovery time constant while idle.")
     recovery_wrap: Duration = Field(default=600.0, gt=0, description="Recovery time constant in wrap-up.")
@@ -107,6 +115,7 @@ class Absence(StrictModel):
 
     sickness_base: Fraction = Field(default=0.012, description="p_0: P(sick spell starts) per working day.")
     sickness_multiplier: float = Field(le=L.MAX_WEIGHT, default=5.0, ge=1)
+    """How many times more likely a sick spell is at full exhaustion (the hazard is sickness_base x multiplier**E)."""
     sickness_mean_days: float = Field(
         le=L.MAX_DAYS, default=2.5, ge=1, description="Mean spell, working days (1 + geometric).",
     )
@@ -120,6 +129,7 @@ class Absence(StrictModel):
         default=0.0009, description="q_0: P(resigns) per working day of a five-day week (x 5/7 per calendar day)."
     )
     resignation_multiplier: float = Field(le=L.MAX_WEIGHT, default=5.0, ge=1)
+    """How many times more likely resigning is at full exhaustion (the hazard is resignation_base x multiplier**E)."""
 
 
 class Hiring(StrictModel):
@@ -158,8 +168,12 @@ class Workforce(StrictModel):
         default=0.2, ge=0, le=1, description="Spread of agents' personal talk-time factors (lognormal, mean 1)."
     )
     stress: Stress = Field(default_factory=Stress)
+    """Acute strain while talking and recovery off the phones."""
     exhaustion: Exhaustion = Field(default_factory=Exhaustion)
+    """Chronic exhaustion built from each day's strain."""
     absence: Absence | None = Field(default_factory=Absence, description="Sickness, stress leave, resignation.")
     hiring: Hiring = Field(default_factory=Hiring)
+    """Refilling vacancies: lag, training and ramp-up of new hires."""
     coupling: Coupling | None = Field(default_factory=Coupling)
+    """How exhaustion slows agents and strain shortens patience with callers (null: no effect)."""
     initial_exhaustion: Fraction = Field(default=0.05, description="Exhaustion of every agent on day 0.")

@@ -7,19 +7,23 @@ identical numbers.
 
 Ctrl-C (see :func:`graceful_stop`): the first press stops handing out tasks and lets the ones
 already running finish and be kept; a second press abandons those too. Either way everything
-finished is already on disk and a resume runs the rest.
+finished is already on disk and a resume runs the rest. A task handed to the local pool but not
+yet started when the stop comes never starts: the pool's workers see the stop through a shared
+event before they begin each task (the pool queues a few tasks ahead, beyond the reach of
+``Future.cancel``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ccsim.experiments.sweep import Task, TaskResult, last_line
@@ -36,9 +40,16 @@ class BackendError(RuntimeError):
 
 @dataclass
 class Stop:
-    """Set by the first Ctrl-C: hand out no more tasks."""
+    """Set by the first Ctrl-C: hand out no more tasks, and start none of those handed out."""
 
     requested: bool = False
+    listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def request(self) -> None:
+        """Ask for the stop and tell every listener (a running pool's workers) at once."""
+        self.requested = True
+        for listener in list(self.listeners):
+            listener()
 
 
 STOP = Stop()
@@ -56,7 +67,7 @@ def graceful_stop(on_first: Callable[[], None] = lambda: None) -> Iterator[Stop]
     def handler(signum: int, frame: Any) -> None:
         if STOP.requested:
             raise KeyboardInterrupt
-        STOP.requested = True
+        STOP.request()
         on_first()
 
     previous = signal.signal(signal.SIGINT, handler)
@@ -73,12 +84,25 @@ def _failure(task: Task, exc: BaseException) -> TaskResult:
     return TaskResult(task.point, task.replication, None, 0.0, "?", text)
 
 
-def _start_worker() -> None:
+# In a pool worker: set by the parent on a stop; a task that finds it set does not start.
+_stopped: Any = None
+
+
+def _start_worker(stopped: Any) -> None:
     """Set up a pool worker: Ctrl-C is the parent's business, and the worker dies with its parent."""
+    global _stopped
     # Workers leave Ctrl-C to the parent, which decides what to keep; otherwise every worker would
     # die with a traceback of its own and take its finished task with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_parent()
+    _stopped = stopped
+
+
+def _unless_stopped(function: Callable[[Task], TaskResult], task: Task) -> TaskResult | None:
+    """Run ``task`` in a pool worker, or nothing (None) when a stop came before it started."""
+    if _stopped is not None and _stopped.is_set():
+        return None
+    return function(task)
 
 
 class LocalBackend:
@@ -105,7 +129,11 @@ class LocalBackend:
               ) -> Generator[TaskResult, None, bool]:
         """Run tasks from ``queue`` until it is empty or a stop is asked; True if the pool broke first."""
         pending: dict[Future, Task] = {}
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        context = multiprocessing.get_context()
+        stopped = context.Event()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                                   initargs=(stopped,))
+        STOP.listeners.append(stopped.set)
         broken = False
 
         def top_up() -> None:
@@ -113,7 +141,7 @@ class LocalBackend:
             while queue and not (STOP.requested or broken) and len(pending) < _AHEAD * workers:
                 task = queue.popleft()
                 try:
-                    pending[pool.submit(function, task)] = task
+                    pending[pool.submit(_unless_stopped, function, task)] = task
                 except BrokenProcessPool:  # the pool broke since the last result: the next pool runs it
                     queue.appendleft(task)
                     broken = True
@@ -127,13 +155,17 @@ class LocalBackend:
                     if future.cancelled():
                         continue
                     try:
-                        yield future.result()
+                        result = future.result()
                     except BrokenProcessPool as exc:
                         broken = True
                         yield _failure(task, exc)
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
                         yield _failure(task, exc)
+                    else:
+                        if result is not None:  # None: not started because of a stop; a resume runs it
+                            yield result
                 if STOP.requested:
+                    stopped.set()
                     for future in pending:
                         future.cancel()  # only those not started yet; running ones finish and are kept
                 else:
@@ -143,6 +175,8 @@ class LocalBackend:
             pool.shutdown(wait=False, cancel_futures=True)
             _terminate(pool)
             raise
+        finally:
+            STOP.listeners.remove(stopped.set)
         pool.shutdown(wait=True)
         return broken and bool(queue) and not STOP.requested
 

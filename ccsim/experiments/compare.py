@@ -9,12 +9,12 @@ to show what common random numbers bought.
 
 Layout of the output folder ``DIR``::
 
-    <slug>/            a normal results folder per scenario (see ccsim.experiments.results)
+    <slug>/            a normal results folder per scenario (see ccsim.results)
     comparison.json    baseline, variants, folders, and per-KPI paired differences
     comparison.csv     the same differences as a table (one row per variant and KPI)
     report.html        the HTML report (written by ccsim.report.build)
 
-The file names and scenario labels live in :mod:`ccsim.experiments.comparison_files` and the
+The file names and scenario labels live in :mod:`ccsim.results.names` and the
 paired differences in :mod:`ccsim.metrics.paired`, which the report reads without importing this
 module; they are re-exported here for callers of the comparison.
 """
@@ -31,11 +31,11 @@ from typing import Any
 import pandas as pd
 
 from ccsim.config.scenario import Scenario
-from ccsim.experiments.comparison_files import COMPARISON_FILE, COMPARISON_TABLE, REPORT_FILE, unique_labels
-from ccsim.experiments.results import atomic_write, write_json, write_results
 from ccsim.experiments.runner import Interrupted, ReplicationResult, run_tasks
 from ccsim.metrics.paired import Difference, paired_differences
 from ccsim.metrics.stats import CONFIDENCE, Estimate, summarise
+from ccsim.results import atomic_write, write_json, write_results
+from ccsim.results.names import COMPARISON_FILE, COMPARISON_TABLE, REPORT_FILE, unique_labels
 
 __all__ = ["COMPARISON_FILE", "COMPARISON_TABLE", "REPORT_FILE", "Comparison", "Difference", "ScenarioRun",
            "common_scenarios", "compare", "crn_width_ratio", "paired_differences", "slugify", "unique_labels",
@@ -224,7 +224,7 @@ def write_comparison(out: Path, comparison: Comparison, provenance: dict[str, An
     out.mkdir(parents=True, exist_ok=True)
     for run in comparison.runs:
         write_results(out / run.slug, run.scenario, run.results,
-                      {**provenance, "comparison": str(out), "label": run.label}, write_tables=write_tables)
+                      {**provenance, "label": run.label}, write_tables=write_tables)
     write_json(out / COMPARISON_FILE, comparison.to_document())
     atomic_write(out / COMPARISON_TABLE, comparison.to_frame().to_csv(index=False).encode())
     if not report:

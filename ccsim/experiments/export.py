@@ -25,6 +25,7 @@ warm-up included.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim import units
-from ccsim.experiments.results import SavedRun, atomic_write, read_results
+from ccsim.results import COMPARISON_FILE, SCENARIO_FILE, SavedRun, atomic_write, read_results
 
 FORMATS = ("csv", "xlsx")
 SHEETS = ("intervals", "days", "weeks")
@@ -78,8 +79,8 @@ def interval_report(folder: Path, requirements: Path | None = None) -> IntervalR
                           f"(requirements for {', '.join(sorted(required['group'].unique()))}); "
                           "give the requirements of a staffing run of the same centre")
     first = runs[0][1]
-    interval = float(first.scenario["horizon"]["interval"])
-    if any(float(run.scenario["horizon"]["interval"]) != interval for _, run in runs):
+    interval = float(first.validated.horizon.interval)
+    if any(float(run.validated.horizon.interval) != interval for _, run in runs):
         raise ExportError(f"{folder}: the scenarios use different planning intervals; export them one by one")
     keys = ["scenario", "level", "name"]
     days = sums.groupby([*keys, "date"], sort=False, observed=True)[list(_SUMS)].sum(min_count=1).reset_index()
@@ -107,13 +108,11 @@ def _in_order(runs: list[tuple[str, SavedRun]]):
 
 
 def _runs_in(folder: Path) -> list[tuple[str, SavedRun]]:
-    if (folder / "scenario.yaml").exists():
+    if (folder / SCENARIO_FILE).exists():
         run = read_results(folder)
-        return [(str(run.scenario.get("name", folder.name)), run)]
-    comparison = folder / "comparison.json"
+        return [(run.validated.name, run)]
+    comparison = folder / COMPARISON_FILE
     if comparison.exists():
-        import json
-
         document = json.loads(comparison.read_text())
         return [(entry["label"], read_results(folder / entry["folder"])) for entry in document["scenarios"]]
     raise ExportError(f"{folder}: not a results folder of `ccsim run` or `ccsim compare` "
@@ -134,12 +133,12 @@ def _read_requirements(path: Path) -> pd.DataFrame:
 
 def _run_sums(label: str, run: SavedRun, required: pd.DataFrame | None) -> pd.DataFrame:
     """Per interval and queue or group of one run: the additive quantities, means over replications."""
-    horizon = run.scenario["horizon"]
-    interval = float(horizon["interval"])
+    horizon = run.validated.horizon
+    interval = float(horizon.interval)
     intervals, groups, legs = run.table("intervals"), run.table("group_intervals"), run.table("legs")
     if intervals.empty or groups.empty:
         raise ExportError(f"{run.path}: holds no interval tables (run without --no-tables to export it)")
-    n_slots = int(horizon["days"] * units.DAY // interval)
+    n_slots = int(horizon.days * units.DAY // interval)
     replications = max(1, int(intervals["replication"].nunique()))
 
     # The interval table keeps ASA (a mean); total wait is what adds up across intervals and replications.
@@ -167,7 +166,7 @@ def _run_sums(label: str, run: SavedRun, required: pd.DataFrame | None) -> pd.Da
         rows[column] = (rows[column].fillna(0.0).astype(float) if column in rows else 0.0) / replications
     # Unknown requirements stay empty, not zero: only a staffing run can say what is needed.
     rows["required_s"] = np.nan
-    origin = pd.Timestamp(horizon["start_date"])
+    origin = pd.Timestamp(horizon.start_date)
     slots_per_day = int(units.DAY // interval)
     rows["interval_start"] = origin + pd.to_timedelta(rows["slot"] * interval, unit="s")
     rows["interval_end"] = rows["interval_start"] + pd.Timedelta(seconds=interval)
@@ -231,14 +230,14 @@ def _figures(sums: pd.DataFrame, keys: list[str], agent_unit_s: float, agents_pr
 def _about(folder: Path, runs: list[tuple[str, SavedRun]], requirements: Path | None) -> pd.DataFrame:
     from ccsim import __version__
 
-    first = runs[0][1].scenario
+    first = runs[0][1].validated
     rows = [
         ("source", str(folder)),
         ("scenarios", ", ".join(label for label, _ in runs)),
         ("replications", ", ".join(str(len(run.replications)) for _, run in runs)),
-        ("first day", str(first["horizon"]["start_date"])),
-        ("interval", units.format_duration(float(first["horizon"]["interval"]))),
-        ("service level", f"answered within {units.format_duration(float(first['service_level']['threshold']))} "
+        ("first day", str(first.horizon.start_date)),
+        ("interval", units.format_duration(float(first.horizon.interval))),
+        ("service level", f"answered within {units.format_duration(float(first.service_level.threshold))} "
                           "/ (answered + abandoned)"),
         ("counts", "means over the replications"),
         ("times", "local wall-clock time from 00:00 of the first day (no time zone)"),

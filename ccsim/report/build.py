@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ccsim.experiments.comparison_files import REPORT_FILE
-from ccsim.experiments.results import atomic_write
 from ccsim.report import page as P
 from ccsim.report.changes import document_changes, paid_line_enabled, show_value
 from ccsim.report.context import ReportContext
@@ -21,6 +19,8 @@ from ccsim.report.loading import Loaded, ReportError, load
 from ccsim.report.measures import measure_of
 from ccsim.report.sections import burnout, callers, difficult, headline, money, tradeoff, waiting, what_changed
 from ccsim.report.sections import load as agent_load
+from ccsim.results import atomic_write
+from ccsim.results.names import REPORT_FILE
 
 __all__ = ["LEGAL_NOTE", "SECTIONS", "Loaded", "ReportContext", "ReportError", "build_page", "build_report",
            "document_changes", "load", "measure_of", "paid_line_enabled", "show_value", "write_report"]

@@ -22,9 +22,9 @@ from scipy import stats
 from ccsim.calibrate.backtest import MIN_CALLS, WEEKDAYS_OPEN_ALL_DAY
 from ccsim.calibrate.calibrate import SEGMENTS
 from ccsim.calibrate.observed import reaching_queue
-from ccsim.experiments.results import atomic_write
 from ccsim.report import figures as F
 from ccsim.report import page as P
+from ccsim.results import atomic_write
 
 OBSERVED, MODEL = "#3d3d3d", "#0072B2"
 FAMILY_COLOURS = {"lognormal": "#0072B2", "gamma": "#E69F00", "weibull": "#009E73", "exponential": "#CC79A7"}

@@ -1,7 +1,7 @@
 """Read saved results for the report: one results folder, several, or a comparison folder.
 
-Inputs are what ``ccsim run`` and ``ccsim compare`` write (see :mod:`ccsim.experiments.results`
-and :mod:`ccsim.experiments.comparison_files`), so a report can be rebuilt at any time without
+Inputs are what ``ccsim run`` and ``ccsim compare`` write (see :mod:`ccsim.results`
+and :mod:`ccsim.results.names`), so a report can be rebuilt at any time without
 simulating again. The first scenario is the baseline.
 """
 
@@ -17,9 +17,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
-from ccsim.experiments.comparison_files import COMPARISON_FILE, unique_labels
-from ccsim.experiments.results import SavedRun, read_results
 from ccsim.metrics.stats import Estimate
+from ccsim.results import SavedRun, read_results
+from ccsim.results.names import COMPARISON_FILE, unique_labels
 
 
 class ReportError(ValueError):

@@ -20,10 +20,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ccsim import units
-from ccsim.experiments.results import atomic_write
 from ccsim.experiments.staffing import MISSES, check_line, describe_intervals
 from ccsim.report import figures as F
 from ccsim.report import page as P
+from ccsim.results import atomic_write
 
 DAY_LABELS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
               "sat": "Saturday", "sun": "Sunday"}

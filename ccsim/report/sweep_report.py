@@ -30,12 +30,12 @@ from plotly.subplots import make_subplots
 
 from ccsim import __version__
 from ccsim.experiments.compare import REPORT_FILE
-from ccsim.experiments.results import atomic_write
 from ccsim.experiments.sweep import DEFAULT_OBJECTIVES, differences_of, read_points
 from ccsim.report import figures as F
 from ccsim.report import format_interval, format_plus_minus, format_value, judgement, kpi_info
 from ccsim.report import page as P
 from ccsim.report.build import measure_of
+from ccsim.results import atomic_write
 
 FRONT_COLOUR = "#D55E00"
 OTHER_COLOUR = "#9aa3ad"

@@ -19,11 +19,11 @@ import yaml
 
 from ccsim import units
 from ccsim.config.load import scenario_from_dict
-from ccsim.experiments.results import atomic_write, scenario_document, write_json
 from ccsim.experiments.staffing.check import JUDGED_STATUSES
 from ccsim.experiments.staffing.layout import agent_hours
 from ccsim.experiments.staffing.recommend import StaffingResult
 from ccsim.experiments.staffing.roster import apply_roster
+from ccsim.results import atomic_write, scenario_document, write_json
 
 
 def requirements_table(result: StaffingResult) -> pd.DataFrame:

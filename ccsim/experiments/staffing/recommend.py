@@ -20,7 +20,6 @@ import numpy as np
 
 from ccsim.config.load import scenario_from_dict
 from ccsim.config.scenario import Scenario
-from ccsim.experiments.results import scenario_document
 from ccsim.experiments.runner import ReplicationResult, replicate
 from ccsim.experiments.staffing.analytic import Analytic, analytic_pass, configured_handle, mean_patience
 from ccsim.experiments.staffing.check import (
@@ -38,6 +37,7 @@ from ccsim.experiments.staffing.scenarios import with_targets
 from ccsim.experiments.staffing.search import search
 from ccsim.experiments.staffing.shifts import ShiftPlan, cover_with_shifts, training_off_phone
 from ccsim.experiments.staffing.targets import Targets
+from ccsim.results import scenario_document
 
 DEFAULT_REPLICATIONS = 4
 DEFAULT_ITERATIONS = 12

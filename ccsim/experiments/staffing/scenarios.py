@@ -18,9 +18,9 @@ import numpy as np
 from ccsim import units
 from ccsim.config.load import scenario_from_dict
 from ccsim.config.scenario import Scenario
-from ccsim.experiments.results import scenario_document
 from ccsim.experiments.staffing.layout import Layout
 from ccsim.experiments.staffing.targets import Targets
+from ccsim.results import scenario_document
 
 
 def with_targets(scenario: Scenario, targets: Targets, base_dir: str | Path = ".") -> Scenario:

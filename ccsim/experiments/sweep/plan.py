@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ccsim.config.scenario import Scenario
-from ccsim.experiments.results import scenario_document
 from ccsim.experiments.sweep.points import FactorInfo, SweepPoint
 from ccsim.experiments.sweep.schema import Experiment
 from ccsim.experiments.sweep.tasks import Task
+from ccsim.results import scenario_document
 
 
 @dataclass

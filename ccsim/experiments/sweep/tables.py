@@ -23,7 +23,6 @@ from typing import Any
 
 import pandas as pd
 
-from ccsim.experiments.results import atomic_write, write_json
 from ccsim.experiments.sweep.execute import SweepRun
 from ccsim.experiments.sweep.plan import Plan
 from ccsim.experiments.sweep.points import FactorInfo, show_value
@@ -36,6 +35,7 @@ from ccsim.experiments.sweep.store import (
     SweepFolder,
 )
 from ccsim.metrics.stats import Estimate, paired_difference, summarise
+from ccsim.results import atomic_write, write_json
 
 STATS = ("mean", "se", "ci_low", "ci_high", "n")
 # Columns of a paired difference against the reference point: <kpi> + each suffix.
