@@ -194,3 +194,55 @@ AGENT_DAY_COLUMNS = (
 )
 
 STRAIN_INTERVAL_COLUMNS = ("slot", "group", "agents", "strain_mean", "strain_p90", "strain_max")
+
+
+class Recorder:
+    """The one writer of a replication's rows: plain tuples in the column orders above (cheap to append).
+
+    The engine and its roster call these methods; :mod:`ccsim.metrics.tables` reads the lists.
+    ``tests/test_records.py`` checks that each method's parameters are its columns, in order.
+    """
+
+    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals")
+
+    def __init__(self) -> None:
+        self.legs: list[tuple] = []
+        self.calls: list[tuple] = []
+        self.stories: list[tuple] = []
+        self.duty: list[tuple] = []
+        self.breaks: list[tuple] = []
+        self.strain_intervals: list[tuple] = []
+
+    def leg(self, call_id: int, leg: int, queue: int, t_enqueue: float, t_answer: float, t_end_talk: float,
+            t_end: float, agent_id: int, group: int, outcome: int, talk_outcome: int, handover_s: float,
+            callback: bool) -> None:
+        self.legs.append((call_id, leg, queue, t_enqueue, t_answer, t_end_talk, t_end, agent_id, group, outcome,
+                          talk_outcome, handover_s, callback))
+
+    def call(self, call_id: int, story_id: int, person_id: int, attempt: int, segment: int, t_arrive: float,
+             t_ivr_end: float, ivr_option: int, first_queue: int, t_first_answer: float, t_end: float, legs: int,
+             transfers: int, wait_s: float, talk_s: float, outcome: int, difficult: bool, abusive: bool,
+             misrouted: bool, frustration: float, first_agent_id: int, resolving_group: int, trigger: int,
+             price_paid: float, difficult_cause: int) -> None:
+        self.calls.append((call_id, story_id, person_id, attempt, segment, t_arrive, t_ivr_end, ivr_option,
+                           first_queue, t_first_answer, t_end, legs, transfers, wait_s, talk_s, outcome, difficult,
+                           abusive, misrouted, frustration, first_agent_id, resolving_group, trigger, price_paid,
+                           difficult_cause))
+
+    def story(self, story_id: int, person_id: int, segment: int, ivr_option: int, t_first: float, t_end: float,
+              attempts: int, transfers: int, outcome: int, resolved_attempt: int, resolving_group: int,
+              wait_s: float, talk_s: float, ivr_s: float, difficult_attempts: int) -> None:
+        self.stories.append((story_id, person_id, segment, ivr_option, t_first, t_end, attempts, transfers, outcome,
+                             resolved_attempt, resolving_group, wait_s, talk_s, ivr_s, difficult_attempts))
+
+    def duty_stretch(self, agent_id: int, position: int, group: int, t_start: float, t_end: float,
+                     kind: int) -> None:
+        self.duty.append((agent_id, position, group, t_start, t_end, kind))
+
+    def break_piece(self, agent_id: int, position: int, group: int, kind: int, t_planned: float, planned_s: float,
+                    t_start: float, delivered_s: float, result: int) -> None:
+        self.breaks.append((agent_id, position, group, kind, t_planned, planned_s, t_start, delivered_s, result))
+
+    def strain_interval(self, slot: int, group: int, agents: int, strain_mean: float, strain_p90: float,
+                        strain_max: float) -> None:
+        self.strain_intervals.append((slot, group, agents, strain_mean, strain_p90, strain_max))

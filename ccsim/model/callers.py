@@ -37,7 +37,8 @@ class Population:
 
     def __init__(self, base: CustomerBase | None, segments: dict[str, float], seed: int, replication: int):
         self.enabled = base is not None
-        self.frustration: dict[int, float] = {}
+        self.frustration: dict[int, float] = {}  # person -> points of failure (see model.frustration)
+        self.left: set[int] = set()  # persons who left the company (a paid line's churn)
         self.offsets: list[int] = []
         self.cumulative: list[list[float]] = []
         self.propensity = np.empty(0)
