@@ -146,8 +146,9 @@ class Call:
 
     def u(self, purpose: int) -> float:
         """The keyed uniform of ``purpose`` on this attempt's current leg."""
-        return self.story.draws.u(rng.slot(self.attempt, max(self.leg, 0), purpose))
+        leg = self.leg
+        return self.story.draws.u_at(self.attempt, leg if leg > 0 else 0, purpose)
 
     def attempt_u(self, purpose: int) -> float:
         """The keyed uniform of ``purpose`` for the attempt as a whole (whatever leg it is on)."""
-        return self.story.draws.u(rng.slot(self.attempt, 0, purpose))
+        return self.story.draws.u_at(self.attempt, 0, purpose)

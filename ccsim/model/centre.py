@@ -43,6 +43,7 @@ from ccsim.model.callers import (
     Population,
     Story,
 )
+from ccsim.model.clock import Clock, Due
 from ccsim.model.conversation import OutcomeModel, abuse_onset
 from ccsim.model.duty import Roster
 from ccsim.model.frustration import COLD_TRANSFER_POINTS, Difficulty, Frustration
@@ -105,6 +106,7 @@ class ContactCentre:
         self._day_script: list[ScriptedCall] = []
         self.forced: dict[int, ScriptedCall] = {}  # story id -> what its script forces
         self.env = simpy.Environment()
+        self._at = Clock(self.env).at
         self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
         self.recorder = R.Recorder()
         self.in_system: dict[int, Call] = {}
@@ -183,8 +185,6 @@ class ContactCentre:
         return WorkforceModel(self.scenario.workforce, seats, self.strain, self.scenario.seed, self.replication,
                               first_new_id=len(seats))
 
-    def _at(self, delay: float, callback: Callable[[simpy.Event], None], value: object = None) -> None:
-        self.env.timeout(delay, value).callbacks.append(callback)
 
     # ------------------------------------------------------------------ run
 
@@ -220,7 +220,7 @@ class ContactCentre:
         )
         return cut_to_window(records, Calendar.from_horizon(self.scenario.horizon), counters_at_start)
 
-    def _on_day_start(self, event: simpy.Event) -> None:
+    def _on_day_start(self, event: Due) -> None:
         day = event.value
         self._day = day
         now = self.env.now
@@ -243,33 +243,36 @@ class ContactCentre:
 
     # ------------------------------------------------------------------ callers arrive
 
-    def _on_fresh_arrival(self, event: simpy.Event) -> None:
+    def _on_fresh_arrival(self, event: Due) -> None:
         index = self._day_index
         self._day_index = index + 1
+        now = self.env.now
         if self._day_index < len(self._day_times):
-            self._at(self._day_times[self._day_index] - self.env.now, self._on_fresh_arrival)
+            self._at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
         story_id = (self._day << 24) | index
         draws = rng.Keyed(rng.mix64(self._story_base, story_id))
-        u = draws.u(rng.slot(0, 0, rng.SEGMENT))
+        u = draws.u_at(0, 0, rng.SEGMENT)
+        segments = self.segments
         segment = 0
-        while u >= self.segments[segment].upper:
+        while u >= segments[segment].upper:
             segment += 1
         forced = self._day_script[index] if self.script is not None else None
         if forced is not None and forced.segment is not None:
             segment = self._segment_index[forced.segment]
-        person = self.population.pick(segment, draws.u(rng.slot(0, 0, rng.PERSON)), story_id)
+        population = self.population
+        person = population.pick(segment, draws.u_at(0, 0, rng.PERSON), story_id)
         if forced is not None:
             if forced.person is not None:
                 person = forced.person
             self.forced[story_id] = forced
-        if person in self.population.left:
+        if person in population.left:
             self.counters["churned_contacts"] += 1  # this customer has left the company
             return
-        story = Story(story_id, person, segment, draws, self.env.now)
+        story = Story(story_id, person, segment, draws, now)
         self.open_stories[story_id] = story
         self._start_attempt(story, FRESH)
 
-    def _on_redial(self, event: simpy.Event) -> None:
+    def _on_redial(self, event: Due) -> None:
         story, trigger = event.value
         self.pending_redials -= 1
         self._start_attempt(story, trigger)
@@ -282,8 +285,9 @@ class ContactCentre:
         self.in_system[call.id] = call
         segment = self.segments[story.segment]
         call.priority = segment.priority
-        self.difficulty.mark(call, segment.difficult, self.forced.get(story.id) if self.forced else None, now)
-        detour = self.policies.at_attempt(call, now)
+        if self.difficulty.enabled:
+            self.difficulty.mark(call, segment.difficult, self.forced.get(story.id) if self.forced else None, now)
+        detour = self.policies.at_attempt(call, now) if self.policies.acts_at_attempt else None
         if detour is not None:
             if detour.queue >= 0:
                 call.correct_queue = detour.queue
@@ -305,7 +309,7 @@ class ContactCentre:
         call.misrouted = menu.misrouted
         self._at(menu.duration, self._on_menu_end, (call, menu))
 
-    def _on_menu_end(self, event: simpy.Event) -> None:
+    def _on_menu_end(self, event: Due) -> None:
         call, menu = event.value
         now = self.env.now
         call.t_ivr_end = now
@@ -346,7 +350,7 @@ class ContactCentre:
         if patience is not None:
             self._at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
 
-    def _on_overflow_due(self, event: simpy.Event) -> None:
+    def _on_overflow_due(self, event: Due) -> None:
         """The caller has waited long enough for ``group`` to answer too: take an idle agent of it."""
         call, leg, group = event.value
         if call.state != WAITING or call.leg != leg or not group.idle:
@@ -356,13 +360,13 @@ class ContactCentre:
             queue.pop()
             self._answer(group.idle.popleft(), call)
 
-    def _on_callback_offer(self, event: simpy.Event) -> None:
+    def _on_callback_offer(self, event: Due) -> None:
         """Offer a waiting caller a callback: who accepts hangs up but keeps their place in line."""
         call, leg = event.value
         if call.state == WAITING and call.leg == leg and not call.virtual and self.callback is not None:
             call.virtual = self.callback.accepts(call)
 
-    def _on_patience_end(self, event: simpy.Event) -> None:
+    def _on_patience_end(self, event: Due) -> None:
         call, leg = event.value
         if call.state != WAITING or call.leg != leg or call.virtual:
             return
@@ -428,19 +432,19 @@ class ContactCentre:
         self.strain.talk(agent, now, call, group.resilience)
         self._at(talk + dial, self._on_talk_end, agent)
 
-    def _on_abuse(self, event: simpy.Event) -> None:
+    def _on_abuse(self, event: Due) -> None:
         agent, call = event.value
         if agent.call is call and call.state == TALKING:
             self.strain.abuse(agent, self.env.now, agent.group.resilience)
 
-    def _on_talk_end(self, event: simpy.Event) -> None:
+    def _on_talk_end(self, event: Due) -> None:
         agent = event.value
         call = agent.call
         now = self.env.now
         talked = now - call.t_answer
         call.talk += talked
         outcome, target = call.talk_outcome, call.target
-        ending = self.policies.at_talk_end(call, now)
+        ending = self.policies.at_talk_end(call, now) if self.policies.acts_at_talk_end else None
         if ending is not None:
             outcome, target = ending.outcome, ending.target
         handover = 0.0
@@ -488,7 +492,7 @@ class ContactCentre:
         else:
             self._agent_free(agent)
 
-    def _on_wrap_end(self, event: simpy.Event) -> None:
+    def _on_wrap_end(self, event: Due) -> None:
         self._agent_free(event.value)
 
     # ------------------------------------------------------------------ attempts and stories end

@@ -21,6 +21,7 @@ import simpy
 
 from ccsim.metrics import records as R
 from ccsim.model.agents import Agent, StrainModel
+from ccsim.model.clock import Due
 
 if TYPE_CHECKING:
     from ccsim.model.calendar import Calendar
@@ -33,7 +34,7 @@ Piece = tuple[float, float, int]  # planned (start, end, records.DUTY_* kind)
 class Roster:
     """Duty and break events of every agent of one replication."""
 
-    def __init__(self, env: simpy.Environment, at: Callable[[float, Callable[[simpy.Event], None], object], None],
+    def __init__(self, env: simpy.Environment, at: Callable[[float, Callable[[Due], None], object], None],
                  recorder: R.Recorder, strain: StrainModel, groups: list[Group], calendar: Calendar,
                  agent_free: Callable[[Agent], None]):
         self.env = env
@@ -55,7 +56,7 @@ class Roster:
         if self.strain.enabled:
             self._at(0.0, self._on_slot_tick, 0)
 
-    def _on_duty_start(self, event: simpy.Event) -> None:
+    def _on_duty_start(self, event: Due) -> None:
         agent, span = event.value
         now = self.env.now
         self._at(span.end - span.start, self._on_duty_end, (agent, span))
@@ -72,7 +73,7 @@ class Roster:
         self.strain.start_duty(agent, now)
         self.agent_free(agent)
 
-    def _on_duty_end(self, event: simpy.Event) -> None:
+    def _on_duty_end(self, event: Due) -> None:
         agent, span = event.value
         if not agent.on_duty:
             return
@@ -97,7 +98,7 @@ class Roster:
                                    R.DUTY_ON)
         self.strain.go_home(agent, now)
 
-    def _on_break_due(self, event: simpy.Event) -> None:
+    def _on_break_due(self, event: Due) -> None:
         """A planned break or off-phone block falls due: start it if the agent is free, else defer it."""
         agent, piece = event.value
         if not agent.on_duty or agent.leave_after_call or agent.draining:
@@ -131,7 +132,7 @@ class Roster:
             return True
         return False
 
-    def _on_break_end(self, event: simpy.Event) -> None:
+    def _on_break_end(self, event: Due) -> None:
         agent, result = event.value
         piece = agent.piece
         now = self.env.now
@@ -147,7 +148,7 @@ class Roster:
         self.recorder.break_piece(agent.id, agent.position.index, agent.group.index, kind, start, end - start,
                                      t_start, delivered, result)
 
-    def _on_slot_tick(self, event: simpy.Event) -> None:
+    def _on_slot_tick(self, event: Due) -> None:
         """Snapshot of every on-duty agent's strain at the start of each planning interval."""
         slot = event.value
         now = self.env.now

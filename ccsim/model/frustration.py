@@ -50,6 +50,7 @@ class Difficulty:
 
     def __init__(self, spec: DifficultySpec | None, abuse_factor: Callable[[float], float]):
         self.spec = spec
+        self.enabled = spec is not None
         self.abuse_factor = abuse_factor  # policies' deterrence of abuse, by time
         self._talk = spec.talk_factor.sampler() if spec else None
         self._patience = spec.patience.sampler() if spec and spec.patience else None

@@ -53,7 +53,10 @@ class PolicySet:
         self._talk = [p.plan_talk for p in self.policies if _overrides(p, "plan_talk")]
         self._talk_end = [p.at_talk_end for p in self.policies if _overrides(p, "at_talk_end")]
         self._day = [p.at_day_start for p in self.policies if _overrides(p, "at_day_start")]
-        self.shapes_talk = bool(self._talk)  # False: the centre skips building a TalkPlan
+        # False: the centre skips the hook (and building a TalkPlan) in its hot path
+        self.acts_at_attempt = bool(self._attempt)
+        self.shapes_talk = bool(self._talk)
+        self.acts_at_talk_end = bool(self._talk_end)
 
     def at_attempt(self, call: Call, now: float) -> Detour | None:
         for hook in self._attempt:
