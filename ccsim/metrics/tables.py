@@ -112,11 +112,16 @@ def with_timestamps(frame: pd.DataFrame, start_date: dt.date) -> pd.DataFrame:
     for column in [c for c in frame.columns if c.startswith("t_")]:
         seconds = frame[column].to_numpy(dtype=float)
         stamps = (origin + pd.to_timedelta(seconds, unit="s")).astype("datetime64[ms]")
-        frame.insert(frame.columns.get_loc(column) + 1, timestamp_name(column), stamps)
+        frame.insert(_position(frame, column) + 1, timestamp_name(column), stamps)
     if "day" in frame.columns and "date" not in frame.columns:
         days = pd.to_timedelta(frame["day"].to_numpy(dtype=float), unit="D")
-        frame.insert(frame.columns.get_loc("day") + 1, "date", (origin + days).astype("datetime64[s]"))
+        frame.insert(_position(frame, "day") + 1, "date", (origin + days).astype("datetime64[s]"))
     return frame
+
+
+def _position(frame: pd.DataFrame, column: str) -> int:
+    """Index of ``column`` among the frame's columns (they are unique)."""
+    return int(frame.columns.get_loc(column))  # type: ignore[arg-type]
 
 
 def _breaks_table(records: RunRecords) -> pd.DataFrame:

@@ -44,7 +44,7 @@ class Agent:
         "stress_left", "status", "resigned",
     )
 
-    def __init__(self, agent_id: int, position: Position | None, group: Group, speed: float = 1.0):
+    def __init__(self, agent_id: int, position: Position, group: Group, speed: float = 1.0):
         self.id = agent_id
         self.position = position
         self.group = group

@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ccsim import rng
 from ccsim.config.journey import CustomerBase
+
+if TYPE_CHECKING:
+    from ccsim.model.agents import Agent
 
 NAN = math.nan
 
@@ -124,7 +129,7 @@ class Call:
         self.state = IN_IVR
         self.t_answer = NAN
         self.t_first_answer = NAN
-        self.agent = None
+        self.agent: Agent | None = None
         self.first_agent = -1
         self.wait = 0.0
         self.talk = 0.0
@@ -133,7 +138,7 @@ class Call:
         self.difficult_cause = 0  # records.DIFFICULT_*
         self.abusive = False
         self.talk_factor = 1.0
-        self.patience_of = None
+        self.patience_of: Callable[[float], float] | None = None  # difficult callers' own patience
         self.talk_outcome = -1
         self.target = -1
         self.virtual = False  # accepted a callback: off the line, keeping the place in the queue

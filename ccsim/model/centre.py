@@ -145,10 +145,10 @@ class ContactCentre:
         self.frustration = Frustration(self.population.frustration)
         self.counters: dict[str, float] = {"churned_contacts": 0.0, "customers_lost": 0.0, "revenue": 0.0,
                                            "billed_minutes": 0.0}
-        spec = scenario.workforce
+        workforce = scenario.workforce
         hang_up = scenario.policies.active("hang_up")
-        self.strain: StrainModel = (StrainModel(spec.stress, hang_up.control_buffer if hang_up else 0.0)
-                                    if spec is not None else NoStrain())
+        self.strain: StrainModel = (StrainModel(workforce.stress, hang_up.control_buffer if hang_up else 0.0)
+                                    if workforce is not None else NoStrain())
         self.policies = build_policies(scenario, queue_index, [g.name for g in self.groups], self.population,
                                        self.counters, self.strain)
         self.callback = self.policies.callback
@@ -221,7 +221,7 @@ class ContactCentre:
         return cut_to_window(records, Calendar.from_horizon(self.scenario.horizon), counters_at_start)
 
     def _on_day_start(self, event: Due) -> None:
-        day = event.value
+        day: int = event.value
         self._day = day
         now = self.env.now
         if day > 0:
@@ -473,7 +473,7 @@ class ContactCentre:
             self._end_attempt(call, R.CALL_HUNG_UP, now, -1)
         elif outcome == R.TALK_CUT_OFF:
             assert ending is not None
-            if ending.callback_delay is not None:
+            if ending.callback_delay is not None:  # a promised callback instead of a redial decision
                 self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=ending.frustration,
                                   redial_at=self.redials.when_open(now + ending.callback_delay,
                                                                    call.attempt_u(rng.CALLBACK)))

@@ -29,9 +29,9 @@ class Due:
     __slots__ = ("callbacks", "value")
     _ok = True  # never fails: step() checks this after the callbacks
 
-    def __init__(self, callback: Callable[[Any], None], value: object):
+    def __init__(self, callback: Callable[[Any], None], value: Any):
         self.callbacks: list[Callable[[Any], None]] | None = [callback]
-        self.value = value
+        self.value: Any = value  # what the callback reads: a tuple of the objects it concerns
 
 
 class Clock:
@@ -41,10 +41,10 @@ class Clock:
 
     def __init__(self, env: simpy.Environment):
         self.env = env
-        self._queue = env._queue
+        self._queue: list[tuple[float, int, int, Any]] = env._queue  # type: ignore[assignment]
         self._eid = env._eid
 
-    def at(self, delay: float, callback: Callable[[Any], None], value: object = None) -> None:
+    def at(self, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
         """Run ``callback(due)`` at ``now + delay`` seconds; ``due.value`` is ``value``."""
         if delay < 0:
             raise ValueError(f"negative delay {delay}")

@@ -57,8 +57,9 @@ def headcount_grid(staffing: Staffing, calendar: Calendar) -> np.ndarray:
     grid = np.zeros(calendar.n_slots, dtype=int)
     for day in range(calendar.days):
         steps = staffing.headcount_by_weekday.get(weekday_name(int(calendar.weekday[day])), staffing.headcount)
-        if staffing.headcount_by_date:
-            steps = staffing.headcount_by_date.get(calendar.date(day), steps)
+        date = calendar.date(day)
+        if staffing.headcount_by_date and date is not None:
+            steps = staffing.headcount_by_date.get(date, steps)
         values = step_at_slot_starts(steps, calendar.interval, calendar.slots_per_day)
         grid[calendar.day_slots(day)] = values.astype(int)
     return np.where(calendar.open_mask, grid, 0)
