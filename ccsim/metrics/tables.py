@@ -40,9 +40,8 @@ import pandas as pd
 from ccsim import units
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
+from ccsim.metrics.records import RunRecords
 from ccsim.metrics.timeline import time_per_slot
-from ccsim.model.callers import STORY_OUTCOMES
-from ccsim.model.centre import RunRecords
 
 
 @dataclass
@@ -174,7 +173,8 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     # Why this attempt happened: a new problem, or the outcome of the attempt before it.
     trigger = calls["trigger"].to_numpy().astype(int)
     names = np.array(["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]], dtype=object)
-    calls["trigger"] = pd.Categorical(names[trigger + 1], categories=list(names))
+    calls["trigger"] = pd.Categorical(names[np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1)],
+                                      categories=list(names))
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
     return calls.sort_values("call_id", kind="stable").reset_index(drop=True)
 
@@ -185,7 +185,7 @@ def _stories_table(records: RunRecords) -> pd.DataFrame:
         stories[column] = stories[column].astype("int64")
     stories["segment"] = _labels(stories["segment"], records.segment_names)
     stories["ivr_option"] = _labels(stories["ivr_option"], records.option_names)
-    stories["outcome"] = _labels(stories["outcome"], STORY_OUTCOMES)
+    stories["outcome"] = _labels(stories["outcome"], R.STORY_OUTCOMES)
     resolved_attempt = stories["resolved_attempt"].to_numpy()
     stories["resolved_attempt"] = np.where(resolved_attempt >= 0, resolved_attempt + 1, np.nan)
     stories["resolving_group"] = _labels(stories["resolving_group"], [*records.group_names, "ivr"])

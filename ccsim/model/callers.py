@@ -20,18 +20,12 @@ import numpy as np
 
 from ccsim import rng
 from ccsim.config.journey import CustomerBase
+from ccsim.metrics import records as R
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
 
 NAN = math.nan
-
-# Story outcomes (the order is the column's category order).
-STORY_OPEN = 0
-STORY_RESOLVED = 1
-STORY_LOST = 2
-STORY_DIVERTED = 3  # sent to a written channel (a blocked repeat abuser)
-STORY_OUTCOMES = ("open", "resolved", "lost", "diverted")
 
 # Call states.
 IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3
@@ -95,8 +89,8 @@ class Story:
         self.talk = 0.0
         self.ivr = 0.0
         self.transfers = 0
-        self.outcome = STORY_OPEN
-        self.resolved_attempt = -1
+        self.outcome = R.STORY_OPEN
+        self.resolved_attempt = NAN  # attempt number (from 0) that resolved it
         self.resolving_group = -1
         self.difficult_attempts = 0
         self.return_queue = -1  # the next attempt goes straight to this queue (after the menu); -1: start over
@@ -139,7 +133,7 @@ class Call:
         self.abusive = False
         self.talk_factor = 1.0
         self.patience_of: Callable[[float], float] | None = None  # difficult callers' own patience
-        self.talk_outcome = -1
+        self.talk_outcome = R.TALK_NONE
         self.target = -1
         self.virtual = False  # accepted a callback: off the line, keeping the place in the queue
         self.callback = False  # the current leg is a callback: the agent dialled out to the caller

@@ -20,23 +20,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
 import simpy
 
 from ccsim import rng
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
+from ccsim.metrics.records import RunRecords
 from ccsim.model import arrivals as arrival_model
 from ccsim.model.agents import Agent, NoStrain, StrainModel
 from ccsim.model.calendar import Calendar
 from ccsim.model.callers import (
     DONE,
     IN_IVR,
-    STORY_DIVERTED,
-    STORY_LOST,
-    STORY_RESOLVED,
     TALKING,
     WAITING,
     Call,
@@ -59,7 +56,6 @@ from ccsim.model.workforce import Seat, WorkforceModel
 
 NAN = math.nan
 WARM_PRIORITY = 0
-FRESH = -1  # trigger of a first attempt
 
 
 @dataclass
@@ -71,29 +67,6 @@ class SegmentRuntime:
     queue: int
     difficult: bool
     priority: int
-
-
-@dataclass
-class RunRecords:
-    """Everything one replication produced, as plain lists in the columns of :mod:`records`."""
-
-    legs: list[tuple]
-    calls: list[tuple]
-    stories: list[tuple]
-    duty: list[tuple]
-    breaks: list[tuple]
-    agent_days: list[tuple]
-    strain_intervals: list[tuple]
-    expected_arrivals: np.ndarray
-    busyness: np.ndarray
-    calendar: Calendar
-    queue_names: list[str]
-    group_names: list[str]
-    segment_names: list[str]
-    option_names: list[str]
-    person_propensity: np.ndarray
-    person_frustration: dict[int, float] = field(default_factory=dict)
-    counters: dict[str, float] = field(default_factory=dict)
 
 
 class ContactCentre:
@@ -270,7 +243,7 @@ class ContactCentre:
             return
         story = Story(story_id, person, segment, draws, now)
         self.open_stories[story_id] = story
-        self._start_attempt(story, FRESH)
+        self._start_attempt(story, R.TRIGGER_FRESH)
 
     def _on_redial(self, event: Due) -> None:
         story, trigger = event.value
@@ -509,11 +482,11 @@ class ContactCentre:
         if outcome == R.CALL_RESOLVED or outcome == R.CALL_SELF_SERVED:
             story.resolved_attempt = call.attempt
             story.resolving_group = resolving_group if outcome == R.CALL_RESOLVED else len(self.groups)
-            self._end_story(story, STORY_RESOLVED, now)
+            self._end_story(story, R.STORY_RESOLVED, now)
             self.frustration.calm(story.person)
             return
         if outcome == R.CALL_BLOCKED:
-            self._end_story(story, STORY_DIVERTED, now)
+            self._end_story(story, R.STORY_DIVERTED, now)
             return
         story.failures += 1
         if frustration:
@@ -526,7 +499,7 @@ class ContactCentre:
             when = self.redials.next_attempt_time(call, outcome, now)
         if when is None:
             story.return_queue = -1
-            self._end_story(story, STORY_LOST, now)
+            self._end_story(story, R.STORY_LOST, now)
         else:
             story.return_queue = self.redials.return_queue(call, outcome)
             self.pending_redials += 1

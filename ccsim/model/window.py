@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from ccsim.metrics import records as R
 
 if TYPE_CHECKING:
+    from ccsim.metrics.records import RunRecords
     from ccsim.model.calendar import Calendar
-    from ccsim.model.centre import RunRecords
 
 
 def _shifted(rows: list[tuple], keep_column: int, columns: Sequence[int], lead: float) -> list[tuple]:
