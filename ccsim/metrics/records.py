@@ -278,14 +278,20 @@ AGENT_DAY_COLUMNS = (
 STRAIN_INTERVAL_COLUMNS = ("slot", "group", "agents", "strain_mean", "strain_p90", "strain_max")
 
 
-class Recorder:
-    """The one writer of a replication's rows: plain tuples in the column orders above (cheap to append).
+CHUNK_ROWS = 32_768  # rows of one kind kept as tuples before they are packed into a float64 block
 
-    The engine and its roster call these methods; :mod:`ccsim.metrics.tables` reads the lists.
+
+class Recorder:
+    """The one writer of a replication's rows, in the column orders above.
+
+    The hot path appends plain tuples (cheap); every :data:`CHUNK_ROWS` rows of a kind are packed
+    into a float64 block, since a tuple of boxed numbers takes three to four times the memory of
+    its row of floats. :meth:`finish` returns each kind as one ``(rows, columns)`` float64 array,
+    the form the tables are built from. The engine and its roster call these methods;
     ``tests/test_records.py`` checks that each method's parameters are its columns, in order.
     """
 
-    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals")
+    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_blocks")
 
     def __init__(self) -> None:
         self.legs: list[tuple] = []
@@ -294,28 +300,53 @@ class Recorder:
         self.duty: list[tuple] = []
         self.breaks: list[tuple] = []
         self.strain_intervals: list[tuple] = []
+        self._blocks: dict[str, list[np.ndarray]] = {kind: [] for kind in RECORD_KINDS}
+
+    def _pack(self, kind: str) -> None:
+        rows: list[tuple] = getattr(self, kind)
+        if rows:
+            self._blocks[kind].append(np.array(rows, dtype=float))
+            rows.clear()
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Every kind's rows as one float64 array of shape (rows, columns); the recorder is emptied."""
+        out = {}
+        for kind, columns in RECORD_KINDS.items():
+            self._pack(kind)
+            blocks = self._blocks[kind]
+            out[kind] = np.concatenate(blocks) if blocks else np.empty((0, len(columns)))
+            self._blocks[kind] = []
+        return out
 
     def leg(self, call_id: int, leg: int, queue: int, t_enqueue: float, t_answer: float, t_end_talk: float,
             t_end: float, agent_id: int, group: int, outcome: int, talk_outcome: int, handover_s: float,
             callback: bool) -> None:
-        self.legs.append((call_id, leg, queue, t_enqueue, t_answer, t_end_talk, t_end, agent_id, group, outcome,
-                          talk_outcome, handover_s, callback))
+        rows = self.legs
+        rows.append((call_id, leg, queue, t_enqueue, t_answer, t_end_talk, t_end, agent_id, group, outcome,
+                     talk_outcome, handover_s, callback))
+        if len(rows) >= CHUNK_ROWS:
+            self._pack("legs")
 
     def call(self, call_id: int, story_id: int, person_id: int, attempt: int, segment: int, t_arrive: float,
              t_ivr_end: float, ivr_option: int, first_queue: int, t_first_answer: float, t_end: float, legs: int,
              transfers: int, wait_s: float, talk_s: float, outcome: int, difficult: bool, abusive: bool,
              misrouted: bool, frustration: float, first_agent_id: int, resolving_group: int, trigger: int,
              price_paid: float, difficult_cause: int) -> None:
-        self.calls.append((call_id, story_id, person_id, attempt, segment, t_arrive, t_ivr_end, ivr_option,
-                           first_queue, t_first_answer, t_end, legs, transfers, wait_s, talk_s, outcome, difficult,
-                           abusive, misrouted, frustration, first_agent_id, resolving_group, trigger, price_paid,
-                           difficult_cause))
+        rows = self.calls
+        rows.append((call_id, story_id, person_id, attempt, segment, t_arrive, t_ivr_end, ivr_option, first_queue,
+                     t_first_answer, t_end, legs, transfers, wait_s, talk_s, outcome, difficult, abusive, misrouted,
+                     frustration, first_agent_id, resolving_group, trigger, price_paid, difficult_cause))
+        if len(rows) >= CHUNK_ROWS:
+            self._pack("calls")
 
     def story(self, story_id: int, person_id: int, segment: int, ivr_option: int, t_first: float, t_end: float,
               attempts: int, transfers: int, outcome: int, resolved_attempt: float, resolving_group: int,
               wait_s: float, talk_s: float, ivr_s: float, difficult_attempts: int) -> None:
-        self.stories.append((story_id, person_id, segment, ivr_option, t_first, t_end, attempts, transfers, outcome,
-                             resolved_attempt, resolving_group, wait_s, talk_s, ivr_s, difficult_attempts))
+        rows = self.stories
+        rows.append((story_id, person_id, segment, ivr_option, t_first, t_end, attempts, transfers, outcome,
+                     resolved_attempt, resolving_group, wait_s, talk_s, ivr_s, difficult_attempts))
+        if len(rows) >= CHUNK_ROWS:
+            self._pack("stories")
 
     def duty_stretch(self, agent_id: int, position: int, group: int, t_start: float, t_end: float,
                      kind: int) -> None:
@@ -328,6 +359,16 @@ class Recorder:
     def strain_interval(self, slot: int, group: int, agents: int, strain_mean: float, strain_p90: float,
                         strain_max: float) -> None:
         self.strain_intervals.append((slot, group, agents, strain_mean, strain_p90, strain_max))
+
+
+RECORD_KINDS = {
+    "legs": LEG_COLUMNS,
+    "calls": CALL_COLUMNS,
+    "stories": STORY_COLUMNS,
+    "duty": DUTY_COLUMNS,
+    "breaks": BREAK_COLUMNS,
+    "strain_intervals": STRAIN_INTERVAL_COLUMNS,
+}
 
 
 class Grid(Protocol):
@@ -353,15 +394,15 @@ class Grid(Protocol):
 
 @dataclass
 class RunRecords:
-    """Everything one replication produced, as plain lists in the columns of :mod:`records`."""
+    """Everything one replication produced: each record kind a float64 array (rows, its columns)."""
 
-    legs: list[tuple]
-    calls: list[tuple]
-    stories: list[tuple]
-    duty: list[tuple]
-    breaks: list[tuple]
-    agent_days: list[tuple]
-    strain_intervals: list[tuple]
+    legs: np.ndarray
+    calls: np.ndarray
+    stories: np.ndarray
+    duty: np.ndarray
+    breaks: np.ndarray
+    agent_days: np.ndarray
+    strain_intervals: np.ndarray
     expected_arrivals: np.ndarray
     busyness: np.ndarray
     calendar: Grid

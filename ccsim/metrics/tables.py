@@ -62,11 +62,11 @@ class RunTables:
     breaks: pd.DataFrame
 
 
-def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
-    if not rows:
+def _frame(rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A record kind's (rows, columns) float64 array as a frame (a column per field, all float)."""
+    if len(rows) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
-    array = np.array(rows, dtype=float)
-    return pd.DataFrame(array, columns=list(columns))
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical:

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import simpy
 
 from ccsim import rng
@@ -171,15 +172,17 @@ class ContactCentre:
             self._at(self.calendar.lead, lambda _: counters_at_start.update(self.counters))
         self.env.run(until=self.calendar.length)
         self._close_books()
-        recorder = self.recorder
+        rows = self.recorder.finish()
+        agent_days = self.workforce.rows
         records = RunRecords(
-            legs=recorder.legs,
-            calls=recorder.calls,
-            stories=recorder.stories,
-            duty=recorder.duty,
-            breaks=recorder.breaks,
-            agent_days=self.workforce.rows,
-            strain_intervals=recorder.strain_intervals,
+            legs=rows["legs"],
+            calls=rows["calls"],
+            stories=rows["stories"],
+            duty=rows["duty"],
+            breaks=rows["breaks"],
+            agent_days=(np.array(agent_days, dtype=float) if agent_days
+                        else np.empty((0, len(R.AGENT_DAY_COLUMNS)))),
+            strain_intervals=rows["strain_intervals"],
             expected_arrivals=self.expected,
             busyness=self.busyness,
             calendar=self.calendar,
