@@ -25,8 +25,9 @@ test-slow: setup  ## full-size statistical validation (several minutes)
 
 test-all: test test-slow
 
-lint: setup
+lint: setup  ## ruff on everything; mypy on the engine, the measures and the schema ([tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check ccsim tests benchmarks
+	$(BIN)/mypy
 
 bench: setup  ## throughput against a bare SimPy loop, and sweep scaling with 1 and 2 workers
 	$(BIN)/python benchmarks/throughput.py

@@ -6,12 +6,42 @@ common random numbers, sweep an experiment, and recommend staffing. The command 
 is a thin layer over these.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from ccsim.api import as_scenario, compare, kpis, replicate, simulate, summary
-from ccsim.config.load import ScenarioError, load_scenario
-from ccsim.experiments.staffing import recommend_staffing
-from ccsim.experiments.sweep import load_experiment, run_sweep
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ccsim.api import as_scenario, compare, kpis, replicate, simulate, summary
+    from ccsim.config.load import ScenarioError, load_scenario
+    from ccsim.experiments.staffing import recommend_staffing
+    from ccsim.experiments.sweep import load_experiment, run_sweep
+
+# Where each public name lives. They are imported on first use (PEP 562), so that starting the
+# command line, which imports this package first, does not pay for pandas, scipy and every command.
+_HOMES = {
+    "as_scenario": "ccsim.api",
+    "compare": "ccsim.api",
+    "kpis": "ccsim.api",
+    "replicate": "ccsim.api",
+    "simulate": "ccsim.api",
+    "summary": "ccsim.api",
+    "ScenarioError": "ccsim.config.load",
+    "load_scenario": "ccsim.config.load",
+    "recommend_staffing": "ccsim.experiments.staffing",
+    "load_experiment": "ccsim.experiments.sweep",
+    "run_sweep": "ccsim.experiments.sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'ccsim' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
 
 try:
     # The one version source is pyproject.toml, read back from the installed package's metadata;

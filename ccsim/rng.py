@@ -81,6 +81,13 @@ class Keyed:
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
         return (((z ^ (z >> 31)) >> 11) + 0.5) * _TO_UNIT
 
+    def u_at(self, attempt: int, leg: int, purpose: int) -> float:
+        """``u(slot(attempt, leg, purpose))`` in one call (the engine's hot path)."""
+        z = (self.key + ((attempt * LEGS + leg) * PURPOSES + purpose) * _GOLDEN) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return (((z ^ (z >> 31)) >> 11) + 0.5) * _TO_UNIT
+
 
 # Purposes of keyed draws. Never renumber (it changes every result); retired numbers stay unused.
 PERSON = 0

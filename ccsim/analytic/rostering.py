@@ -14,8 +14,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim import units
+from ccsim.breaks import breaks_for
 from ccsim.config.workforce import Shift
-from ccsim.model.staffing import breaks_for
 
 SAMPLE_AGENTS = 240  # agents used to average the staggered break pattern of a shift
 

@@ -83,12 +83,14 @@ class Lognormal(StrictModel):
     def log_params(self) -> tuple[float, float]:
         """(mu, sigma) of log(X)."""
         if self.median is not None:
+            assert self.log_sd is not None  # the validator pairs a median with log_sd
             return math.log(self.median), float(self.log_sd)
         assert self.mean is not None
         if self.log_sd is not None:
             sigma = float(self.log_sd)
         else:
-            cv = self.cv if self.cv is not None else float(self.sd) / self.mean
+            assert self.cv is not None or self.sd is not None  # the validator asks for one spread
+            cv = self.cv if self.cv is not None else float(self.sd or 0.0) / self.mean
             sigma = math.sqrt(math.log1p(cv * cv))
         return math.log(self.mean) - sigma * sigma / 2.0, sigma
 
@@ -133,7 +135,9 @@ class Gamma(StrictModel):
     @property
     def shape_scale(self) -> tuple[float, float]:
         if self.shape is not None:
+            assert self.scale is not None  # the validator pairs shape with scale
             return float(self.shape), float(self.scale)
+        assert self.cv is not None and self.mean is not None  # otherwise mean with cv
         cv2 = float(self.cv) ** 2
         return 1.0 / cv2, float(self.mean) * cv2
 
@@ -174,6 +178,7 @@ class Weibull(StrictModel):
     def scale_value(self) -> float:
         if self.scale is not None:
             return float(self.scale)
+        assert self.mean is not None  # the validator asks for scale or mean
         return float(self.mean) / math.gamma(1.0 + 1.0 / self.shape)
 
     @property

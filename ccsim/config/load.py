@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -281,7 +282,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return keys, value
 
 
-def apply_override(data: dict[str, Any], keys: list[str], value: Any) -> dict[str, Any]:
+def apply_override(data: dict[str, Any] | list[Any], keys: list[str], value: Any) -> Any:
     """Return a copy of ``data`` with the value at ``keys`` replaced (lists indexed by number)."""
     if not keys:
         return value
@@ -289,12 +290,12 @@ def apply_override(data: dict[str, Any], keys: list[str], value: Any) -> dict[st
     if isinstance(data, list):
         try:
             index = int(head)
-            copy = list(data)
-            copy[index] = apply_override(copy[index], rest, value)
-            return copy
+            items = list(data)
+            items[index] = apply_override(items[index], rest, value)
+            return items
         except (ValueError, IndexError):
             raise ScenarioError([f"--set: {head!r} is not an index of a list of {len(data)} items"]) from None
-    copy = dict(data) if isinstance(data, dict) else {}
+    copy: dict[str, Any] = dict(data) if isinstance(data, dict) else {}
     child = copy.get(head, {})
     copy[head] = apply_override(child if isinstance(child, (dict, list)) else {}, rest, value) if rest else value
     if value is None and not rest:
@@ -396,7 +397,7 @@ def _locate(path: Path_, positions: Positions, default_file: str) -> str:
     return default_file
 
 
-def _message(error: dict[str, Any], path: Path_) -> str:
+def _message(error: Mapping[str, Any], path: Path_) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"

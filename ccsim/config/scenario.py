@@ -99,8 +99,7 @@ class Horizon(StrictModel):
 
     def open_span(self, day: int) -> tuple[float, float] | None:
         """Opening hours of day ``day`` in seconds after that day's midnight, or None if closed."""
-        name = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[self.weekday(day)]
-        return self.opening_hours.get(name)
+        return self.opening_hours.get(weekday_name(self.weekday(day)))
 
 
 class Arrivals(StrictModel):
@@ -441,7 +440,7 @@ class Scenario(StrictModel):
         return self.segments[segment].queue or next(iter(self.queues))
 
 
-def weekday_name(number: int) -> str:
+def weekday_name(number: int) -> Weekday:
     return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[number]
 
 

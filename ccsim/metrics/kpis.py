@@ -113,7 +113,7 @@ def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     calls = tables.calls[tables.calls["t_arrive"] >= warmup]
     outcome = calls["outcome"].astype(object)
     answered = float(calls["t_first_answer"].notna().sum())
-    counters = tables.counters.iloc[0] if len(tables.counters) else {}
+    counters: pd.Series | dict[str, float] = tables.counters.iloc[0] if len(tables.counters) else {}
     return {
         "cut_off_rate": _ratio((outcome == "cut_off").sum(), answered),
         "hung_up_calls": float((outcome == "hung_up").sum()),
@@ -223,7 +223,8 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
         money["cost_agents"] = float(sum(hours.get(k, 0.0) * rate for k, rate in rates.items()))
         # New hires' classroom weeks: paid time already inside cost_agents, shown on its own.
         money["cost_training"] = float(sum(classroom.get(k, 0.0) * rate for k, rate in rates.items()))
-        money["cost_hiring"] = kpis.get("hires", 0.0) * scenario.workforce.hiring.hire_cost
+        workforce = scenario.workforce
+        money["cost_hiring"] = kpis.get("hires", 0.0) * workforce.hiring.hire_cost if workforce else 0.0
         money["paid_hours"] = float(hours.sum())
     else:
         money["cost_agents"] = float(sum(kpis.get(f"agent_hours_{k}", 0.0) * rate for k, rate in rates.items()))
@@ -240,13 +241,13 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
         # actually delivered. A net headcount has no shifts to take the time from: its training is
         # extra time on top of the headcount, billed at the planned share of its hours.
         share = training.hours_per_week / (40 * 3600.0)
-        hours = 0.0
+        training_hours = 0.0
         for name in training.groups:
             if scenario.groups[name].staffing.shifts:
-                hours += delivered_training_hours(tables.breaks, scenario.horizon.warmup, name)
+                training_hours += delivered_training_hours(tables.breaks, scenario.horizon.warmup, name)
             else:
-                hours += share * kpis.get(f"agent_hours_{metric_key(name)}", 0.0)
-        money["training_hours"] = hours
+                training_hours += share * kpis.get(f"agent_hours_{metric_key(name)}", 0.0)
+        money["training_hours"] = training_hours
         money["cost_trainers"] = money["training_hours"] * training.trainer_cost_per_hour
         money["cost_training"] += money["cost_trainers"]
     money["cost_lost_customers"] = kpis.get("customers_lost", 0.0) * scenario.costs.lost_customer

@@ -1,76 +1,171 @@
-"""The output schema in one place: the columns of every record kind and the outcome codes.
+"""The output schema in one place: every record kind's columns, the integer codes of its categorical
+columns, and the one :class:`Recorder` that writes rows.
 
 During a run the model appends plain tuples in these column orders (cheap); after the run
-:mod:`ccsim.metrics.tables` turns them into pandas DataFrames. Times are run seconds from 00:00
-of the first day; durations are seconds; NaN (or -1 for ids) means "did not happen".
+:mod:`ccsim.metrics.tables` turns them into pandas DataFrames, each code column a Categorical with
+its kind's labels. Times are run seconds from 00:00 of the first day; durations are seconds; NaN
+means "did not happen" for times, a kind's ``NONE`` code for outcomes, :data:`NO_ID` for ids.
+This module imports nothing of ccsim: the model writes it and the measures read it.
 """
 
 from __future__ import annotations
 
-# Outcome of one queue visit (a leg).
-LEG_ANSWERED = 0
-LEG_ABANDONED = 1
-LEG_OPEN = 2  # still waiting or talking when the horizon ended
-LEG_OUTCOMES = ("answered", "abandoned", "open")
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Protocol
 
-# How one attempt (a call) ended.
-CALL_RESOLVED = 0
-CALL_ABANDONED = 1  # hung up while waiting in a queue
-CALL_IVR_ABANDONED = 2
-CALL_SELF_SERVED = 3
-CALL_UNRESOLVED = 4  # talked, told to call back
-CALL_TRANSFER_CAP = 5  # lost at the transfer cap
-CALL_CUT_OFF = 6  # ended by a call-time limit without resolution
-CALL_HUNG_UP = 7  # agent ended an abusive call
-CALL_DETERRED = 8  # did not call at the paid line's price
-CALL_BLOCKED = 9  # repeat abuser sent to a written channel
-CALL_OPEN = 10  # still in the system at the end of the horizon
-CALL_CALLBACK_LOST = 11  # could not be reached for a promised callback
-CALL_OUTCOMES = (
-    "resolved",
-    "abandoned",
-    "ivr_abandoned",
-    "self_served",
-    "unresolved",
-    "transfer_cap",
-    "cut_off",
-    "hung_up",
-    "deterred",
-    "blocked",
-    "open",
-    "callback_lost",
-)
+import numpy as np
 
-# How a conversation (an answered leg) ended, from the caller's side.
-TALK_NONE = -1
-TALK_RESOLVED = 0
-TALK_TRANSFER_WARM = 1
-TALK_TRANSFER_COLD = 2
-TALK_UNRESOLVED = 3
-TALK_MISROUTE = 4
-TALK_CUT_OFF = 5
-TALK_HUNG_UP = 6
-TALK_OPEN = 7
-TALK_OUTCOMES = (
-    "resolved",
-    "transfer_warm",
-    "transfer_cold",
-    "unresolved",
-    "misroute_transfer",
-    "cut_off",
-    "hung_up",
-    "open",
-)
 
-# Why an attempt was difficult. ``failure``: the caller's earlier failures made it so (the keyed
-# draw fell between the no-failure probability and the probability after the failures, so the
-# same caller with no failures would not have been difficult); ``chance``: difficult even
-# without failures; ``nature``: a segment difficult by nature.
-DIFFICULT_NONE = 0
-DIFFICULT_NATURE = 1
-DIFFICULT_CHANCE = 2
-DIFFICULT_FAILURE = 3
-DIFFICULT_CAUSES = ("none", "nature", "chance", "failure")
+class Code(IntEnum):
+    """Integer codes of one categorical column; a member's label is its name in lower case.
+
+    A ``NONE`` member, where a kind has one, says "did not happen" and is the last code: the
+    tables show it as a missing label, never as a category.
+    """
+
+    @classmethod
+    def labels(cls) -> tuple[str, ...]:
+        """The column's category labels in code order (``NONE`` excluded)."""
+        return tuple(m.name.lower() for m in sorted(cls, key=int) if m.name != "NONE")
+
+
+class LegOutcome(Code):
+    """Outcome of one queue visit (a leg)."""
+
+    ANSWERED = 0
+    ABANDONED = 1
+    OPEN = 2  # still waiting or talking when the horizon ended
+
+
+class CallOutcome(Code):
+    """How one attempt (a call) ended."""
+
+    RESOLVED = 0
+    ABANDONED = 1  # hung up while waiting in a queue
+    IVR_ABANDONED = 2
+    SELF_SERVED = 3
+    UNRESOLVED = 4  # talked, told to call back
+    TRANSFER_CAP = 5  # lost at the transfer cap
+    CUT_OFF = 6  # ended by a call-time limit without resolution
+    HUNG_UP = 7  # agent ended an abusive call
+    DETERRED = 8  # did not call at the paid line's price
+    BLOCKED = 9  # repeat abuser sent to a written channel
+    OPEN = 10  # still in the system at the end of the horizon
+    CALLBACK_LOST = 11  # could not be reached for a promised callback
+
+
+class TalkOutcome(Code):
+    """How a conversation (an answered leg) ended, from the caller's side."""
+
+    RESOLVED = 0
+    TRANSFER_WARM = 1
+    TRANSFER_COLD = 2
+    UNRESOLVED = 3
+    MISROUTE_TRANSFER = 4
+    CUT_OFF = 5
+    HUNG_UP = 6
+    OPEN = 7
+    NONE = 8  # no conversation: the caller hung up while waiting, or was still waiting at the end
+
+
+class StoryOutcome(Code):
+    """How one problem (a story, over all its attempts) ended."""
+
+    OPEN = 0
+    RESOLVED = 1
+    LOST = 2
+    DIVERTED = 3  # sent to a written channel (a blocked repeat abuser)
+
+
+class DifficultCause(Code):
+    """Why an attempt was difficult.
+
+    ``failure``: the caller's earlier failures made it so (the keyed draw fell between the
+    no-failure probability and the probability after the failures, so the same caller with no
+    failures would not have been difficult); ``chance``: difficult even without failures;
+    ``nature``: a segment difficult by nature; ``none``: not difficult (a category of its own).
+    """
+
+    NONE_ = 0
+    NATURE = 1
+    CHANCE = 2
+    FAILURE = 3
+
+    @classmethod
+    def labels(cls) -> tuple[str, ...]:
+        return ("none", "nature", "chance", "failure")
+
+
+class DutyKind(Code):
+    """What an agent's stretch of time (a row of ``duty``) or planned piece (``breaks``) is."""
+
+    ON_DUTY = 0
+    BREAK = 1
+    OFF_PHONE = 2  # coaching, meetings: a shift's own off-phone share
+    TRAINING = 3  # off-phone time the training policy adds
+
+
+class BreakResult(Code):
+    """What became of one planned break or off-phone block (one row of the ``breaks`` table)."""
+
+    ON_TIME = 0  # started when planned (the agent was free)
+    DEFERRED = 1  # started later (a call or an earlier break was still going), full length
+    SHORTENED = 2  # started later and cut at the end of the agent's duty
+    MISSED = 3  # could not start before the agent's duty ended
+    OPEN = 4  # still pending or under way when the horizon ended
+
+
+class Status(Code):
+    """Status of an agent's rota position on a day."""
+
+    OFF = 0  # not scheduled
+    WORKING = 1
+    SICK = 2
+    STRESS_LEAVE = 3
+    TRAINING = 4
+    VACANT = 5
+
+
+# Plain ints for the engine's hot path (an enum member costs more to compare and to pickle).
+LEG_ANSWERED, LEG_ABANDONED, LEG_OPEN = (int(m) for m in LegOutcome)
+LEG_OUTCOMES = LegOutcome.labels()
+
+CALL_RESOLVED = int(CallOutcome.RESOLVED)
+CALL_ABANDONED = int(CallOutcome.ABANDONED)
+CALL_IVR_ABANDONED = int(CallOutcome.IVR_ABANDONED)
+CALL_SELF_SERVED = int(CallOutcome.SELF_SERVED)
+CALL_UNRESOLVED = int(CallOutcome.UNRESOLVED)
+CALL_TRANSFER_CAP = int(CallOutcome.TRANSFER_CAP)
+CALL_CUT_OFF = int(CallOutcome.CUT_OFF)
+CALL_HUNG_UP = int(CallOutcome.HUNG_UP)
+CALL_DETERRED = int(CallOutcome.DETERRED)
+CALL_BLOCKED = int(CallOutcome.BLOCKED)
+CALL_OPEN = int(CallOutcome.OPEN)
+CALL_CALLBACK_LOST = int(CallOutcome.CALLBACK_LOST)
+CALL_OUTCOMES = CallOutcome.labels()
+# An attempt's ``trigger``: the CallOutcome of the attempt before it, or this code for a new problem.
+TRIGGER_FRESH = len(CallOutcome)
+
+TALK_RESOLVED = int(TalkOutcome.RESOLVED)
+TALK_TRANSFER_WARM = int(TalkOutcome.TRANSFER_WARM)
+TALK_TRANSFER_COLD = int(TalkOutcome.TRANSFER_COLD)
+TALK_UNRESOLVED = int(TalkOutcome.UNRESOLVED)
+TALK_MISROUTE = int(TalkOutcome.MISROUTE_TRANSFER)
+TALK_CUT_OFF = int(TalkOutcome.CUT_OFF)
+TALK_HUNG_UP = int(TalkOutcome.HUNG_UP)
+TALK_OPEN = int(TalkOutcome.OPEN)
+TALK_NONE = int(TalkOutcome.NONE)
+TALK_OUTCOMES = TalkOutcome.labels()
+
+STORY_OPEN, STORY_RESOLVED, STORY_LOST, STORY_DIVERTED = (int(m) for m in StoryOutcome)
+STORY_OUTCOMES = StoryOutcome.labels()
+
+DIFFICULT_NONE, DIFFICULT_NATURE, DIFFICULT_CHANCE, DIFFICULT_FAILURE = (int(m) for m in DifficultCause)
+DIFFICULT_CAUSES = DifficultCause.labels()
+
+# Ids (agent, group, queue, menu option, person): -1 means "none" (no agent answered, no option chosen).
+NO_ID = -1
 
 LEG_COLUMNS = (
     "call_id",
@@ -135,19 +230,11 @@ STORY_COLUMNS = (
 )
 
 DUTY_COLUMNS = ("agent_id", "position", "group", "t_start", "t_end", "kind")
-DUTY_ON = 0
-DUTY_BREAK = 1
-DUTY_OFF_PHONE = 2  # coaching, meetings: a shift's own off-phone share
-DUTY_TRAINING = 3  # off-phone time the training policy adds
-DUTY_KINDS = ("on_duty", "break", "off_phone", "training")
+DUTY_ON, DUTY_BREAK, DUTY_OFF_PHONE, DUTY_TRAINING = (int(m) for m in DutyKind)
+DUTY_KINDS = DutyKind.labels()
 
-# What became of one planned break or off-phone block (one row of the ``breaks`` table).
-BREAK_ON_TIME = 0  # started when planned (the agent was free)
-BREAK_DEFERRED = 1  # started later (a call or an earlier break was still going), full length
-BREAK_SHORTENED = 2  # started later and cut at the end of the agent's duty
-BREAK_MISSED = 3  # could not start before the agent's duty ended
-BREAK_OPEN = 4  # still pending or under way when the horizon ended
-BREAK_RESULTS = ("on_time", "deferred", "shortened", "missed", "open")
+BREAK_ON_TIME, BREAK_DEFERRED, BREAK_SHORTENED, BREAK_MISSED, BREAK_OPEN = (int(m) for m in BreakResult)
+BREAK_RESULTS = BreakResult.labels()
 
 BREAK_COLUMNS = (
     "agent_id",
@@ -161,14 +248,9 @@ BREAK_COLUMNS = (
     "result",
 )
 
-# Status of an agent's rota position on a day.
-STATUS_OFF = 0  # not scheduled
-STATUS_WORKING = 1
-STATUS_SICK = 2
-STATUS_STRESS_LEAVE = 3
-STATUS_TRAINING = 4
-STATUS_VACANT = 5
-STATUSES = ("off", "working", "sick", "stress_leave", "training", "vacant")
+STATUS_OFF, STATUS_WORKING, STATUS_SICK, STATUS_STRESS_LEAVE, STATUS_TRAINING, STATUS_VACANT = (
+    int(m) for m in Status)
+STATUSES = Status.labels()
 
 AGENT_DAY_COLUMNS = (
     "agent_id",
@@ -194,3 +276,140 @@ AGENT_DAY_COLUMNS = (
 )
 
 STRAIN_INTERVAL_COLUMNS = ("slot", "group", "agents", "strain_mean", "strain_p90", "strain_max")
+
+
+CHUNK_ROWS = 32_768  # rows of one kind kept as tuples before they are packed into a float64 block
+
+
+class Recorder:
+    """The one writer of a replication's rows, in the column orders above.
+
+    The hot path appends plain tuples (cheap); every :data:`CHUNK_ROWS` rows of a kind are packed
+    into a float64 block, since a tuple of boxed numbers takes three to four times the memory of
+    its row of floats. :meth:`finish` returns each kind as one ``(rows, columns)`` float64 array,
+    the form the tables are built from. The engine and its roster call these methods;
+    ``tests/test_records.py`` checks that each method's parameters are its columns, in order.
+    """
+
+    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_blocks")
+
+    def __init__(self) -> None:
+        self.legs: list[tuple] = []
+        self.calls: list[tuple] = []
+        self.stories: list[tuple] = []
+        self.duty: list[tuple] = []
+        self.breaks: list[tuple] = []
+        self.strain_intervals: list[tuple] = []
+        self._blocks: dict[str, list[np.ndarray]] = {kind: [] for kind in RECORD_KINDS}
+
+    def _pack(self, kind: str) -> None:
+        rows: list[tuple] = getattr(self, kind)
+        if rows:
+            self._blocks[kind].append(np.array(rows, dtype=float))
+            rows.clear()
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Every kind's rows as one float64 array of shape (rows, columns); the recorder is emptied."""
+        out = {}
+        for kind, columns in RECORD_KINDS.items():
+            self._pack(kind)
+            blocks = self._blocks[kind]
+            out[kind] = np.concatenate(blocks) if blocks else np.empty((0, len(columns)))
+            self._blocks[kind] = []
+        return out
+
+    def leg(self, call_id: int, leg: int, queue: int, t_enqueue: float, t_answer: float, t_end_talk: float,
+            t_end: float, agent_id: int, group: int, outcome: int, talk_outcome: int, handover_s: float,
+            callback: bool) -> None:
+        rows = self.legs
+        rows.append((call_id, leg, queue, t_enqueue, t_answer, t_end_talk, t_end, agent_id, group, outcome,
+                     talk_outcome, handover_s, callback))
+        if len(rows) >= CHUNK_ROWS:
+            self._pack("legs")
+
+    def call(self, call_id: int, story_id: int, person_id: int, attempt: int, segment: int, t_arrive: float,
+             t_ivr_end: float, ivr_option: int, first_queue: int, t_first_answer: float, t_end: float, legs: int,
+             transfers: int, wait_s: float, talk_s: float, outcome: int, difficult: bool, abusive: bool,
+             misrouted: bool, frustration: float, first_agent_id: int, resolving_group: int, trigger: int,
+             price_paid: float, difficult_cause: int) -> None:
+        rows = self.calls
+        rows.append((call_id, story_id, person_id, attempt, segment, t_arrive, t_ivr_end, ivr_option, first_queue,
+                     t_first_answer, t_end, legs, transfers, wait_s, talk_s, outcome, difficult, abusive, misrouted,
+                     frustration, first_agent_id, resolving_group, trigger, price_paid, difficult_cause))
+        if len(rows) >= CHUNK_ROWS:
+            self._pack("calls")
+
+    def story(self, story_id: int, person_id: int, segment: int, ivr_option: int, t_first: float, t_end: float,
+              attempts: int, transfers: int, outcome: int, resolved_attempt: float, resolving_group: int,
+              wait_s: float, talk_s: float, ivr_s: float, difficult_attempts: int) -> None:
+        rows = self.stories
+        rows.append((story_id, person_id, segment, ivr_option, t_first, t_end, attempts, transfers, outcome,
+                     resolved_attempt, resolving_group, wait_s, talk_s, ivr_s, difficult_attempts))
+        if len(rows) >= CHUNK_ROWS:
+            self._pack("stories")
+
+    def duty_stretch(self, agent_id: int, position: int, group: int, t_start: float, t_end: float,
+                     kind: int) -> None:
+        self.duty.append((agent_id, position, group, t_start, t_end, kind))
+
+    def break_piece(self, agent_id: int, position: int, group: int, kind: int, t_planned: float, planned_s: float,
+                    t_start: float, delivered_s: float, result: int) -> None:
+        self.breaks.append((agent_id, position, group, kind, t_planned, planned_s, t_start, delivered_s, result))
+
+    def strain_interval(self, slot: int, group: int, agents: int, strain_mean: float, strain_p90: float,
+                        strain_max: float) -> None:
+        self.strain_intervals.append((slot, group, agents, strain_mean, strain_p90, strain_max))
+
+
+RECORD_KINDS = {
+    "legs": LEG_COLUMNS,
+    "calls": CALL_COLUMNS,
+    "stories": STORY_COLUMNS,
+    "duty": DUTY_COLUMNS,
+    "breaks": BREAK_COLUMNS,
+    "strain_intervals": STRAIN_INTERVAL_COLUMNS,
+}
+
+
+class Grid(Protocol):
+    """The time grid the records are on (the model's calendar): what the tables need of it."""
+
+    @property
+    def days(self) -> int: ...
+    @property
+    def interval(self) -> float: ...  # seconds per planning interval
+    @property
+    def slots_per_day(self) -> int: ...
+    @property
+    def n_slots(self) -> int: ...
+    @property
+    def length(self) -> float: ...  # seconds of the whole grid
+    @property
+    def open_mask(self) -> np.ndarray: ...  # per slot: the centre is open
+    @property
+    def lead_days(self) -> int: ...  # warm-up days before the reported window
+    @property
+    def lead(self) -> float: ...  # seconds of warm-up
+
+
+@dataclass
+class RunRecords:
+    """Everything one replication produced: each record kind a float64 array (rows, its columns)."""
+
+    legs: np.ndarray
+    calls: np.ndarray
+    stories: np.ndarray
+    duty: np.ndarray
+    breaks: np.ndarray
+    agent_days: np.ndarray
+    strain_intervals: np.ndarray
+    expected_arrivals: np.ndarray
+    busyness: np.ndarray
+    calendar: Grid
+    queue_names: list[str]
+    group_names: list[str]
+    segment_names: list[str]
+    option_names: list[str]
+    person_propensity: np.ndarray
+    person_frustration: dict[int, float] = field(default_factory=dict)
+    counters: dict[str, float] = field(default_factory=dict)

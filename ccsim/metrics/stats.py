@@ -20,7 +20,9 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+
+# special.stdtrit is Student's t quantile, what stats.t.ppf calls, without importing scipy.stats (~0.4 s).
+from scipy import special
 
 from ccsim.metrics.catalogue import kpi_info
 
@@ -92,7 +94,7 @@ def estimate(values: list[float] | np.ndarray, confidence: float = CONFIDENCE,
     if n == 1:
         return Estimate(mean, None, None, None, 1)
     se = float(array.std(ddof=1) / math.sqrt(n))
-    t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1))
+    t = float(special.stdtrit(n - 1, 0.5 + confidence / 2.0))
     low, high = _bounded_interval(mean, se, t, bounds)
     return Estimate(mean, se, _clean(low), _clean(high), n)
 
@@ -122,7 +124,7 @@ def unpaired_difference(variant: list[float] | np.ndarray, baseline: list[float]
     if se == 0:
         return Estimate(mean, 0.0, mean, mean, min(len(a), len(b)))
     df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, df)) * se
+    half = float(special.stdtrit(df, 0.5 + confidence / 2.0)) * se
     return Estimate(mean, se, mean - half, mean + half, min(len(a), len(b)))
 
 

@@ -40,9 +40,8 @@ import pandas as pd
 from ccsim import units
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
+from ccsim.metrics.records import RunRecords
 from ccsim.metrics.timeline import time_per_slot
-from ccsim.model.callers import STORY_OUTCOMES
-from ccsim.model.centre import RunRecords
 
 
 @dataclass
@@ -63,11 +62,11 @@ class RunTables:
     breaks: pd.DataFrame
 
 
-def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
-    if not rows:
+def _frame(rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A record kind's (rows, columns) float64 array as a frame (a column per field, all float)."""
+    if len(rows) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
-    array = np.array(rows, dtype=float)
-    return pd.DataFrame(array, columns=list(columns))
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical:
@@ -112,11 +111,16 @@ def with_timestamps(frame: pd.DataFrame, start_date: dt.date) -> pd.DataFrame:
     for column in [c for c in frame.columns if c.startswith("t_")]:
         seconds = frame[column].to_numpy(dtype=float)
         stamps = (origin + pd.to_timedelta(seconds, unit="s")).astype("datetime64[ms]")
-        frame.insert(frame.columns.get_loc(column) + 1, timestamp_name(column), stamps)
+        frame.insert(_position(frame, column) + 1, timestamp_name(column), stamps)
     if "day" in frame.columns and "date" not in frame.columns:
         days = pd.to_timedelta(frame["day"].to_numpy(dtype=float), unit="D")
-        frame.insert(frame.columns.get_loc("day") + 1, "date", (origin + days).astype("datetime64[s]"))
+        frame.insert(_position(frame, "day") + 1, "date", (origin + days).astype("datetime64[s]"))
     return frame
+
+
+def _position(frame: pd.DataFrame, column: str) -> int:
+    """Index of ``column`` among the frame's columns (they are unique)."""
+    return int(frame.columns.get_loc(column))  # type: ignore[arg-type]
 
 
 def _breaks_table(records: RunRecords) -> pd.DataFrame:
@@ -169,7 +173,8 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     # Why this attempt happened: a new problem, or the outcome of the attempt before it.
     trigger = calls["trigger"].to_numpy().astype(int)
     names = np.array(["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]], dtype=object)
-    calls["trigger"] = pd.Categorical(names[trigger + 1], categories=list(names))
+    calls["trigger"] = pd.Categorical(names[np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1)],
+                                      categories=list(names))
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
     return calls.sort_values("call_id", kind="stable").reset_index(drop=True)
 
@@ -180,7 +185,7 @@ def _stories_table(records: RunRecords) -> pd.DataFrame:
         stories[column] = stories[column].astype("int64")
     stories["segment"] = _labels(stories["segment"], records.segment_names)
     stories["ivr_option"] = _labels(stories["ivr_option"], records.option_names)
-    stories["outcome"] = _labels(stories["outcome"], STORY_OUTCOMES)
+    stories["outcome"] = _labels(stories["outcome"], R.STORY_OUTCOMES)
     resolved_attempt = stories["resolved_attempt"].to_numpy()
     stories["resolved_attempt"] = np.where(resolved_attempt >= 0, resolved_attempt + 1, np.nan)
     stories["resolving_group"] = _labels(stories["resolving_group"], [*records.group_names, "ivr"])

@@ -44,7 +44,7 @@ class Agent:
         "stress_left", "status", "resigned",
     )
 
-    def __init__(self, agent_id: int, position: Position | None, group: Group, speed: float = 1.0):
+    def __init__(self, agent_id: int, position: Position, group: Group, speed: float = 1.0):
         self.id = agent_id
         self.position = position
         self.group = group
@@ -94,7 +94,13 @@ class Agent:
 
 
 class StrainModel:
-    """The strain equations with one scenario's constants; all times in seconds."""
+    """The strain equations with one scenario's constants; all times in seconds.
+
+    Also keeps the day's accumulators of each agent (talk, wrap-up, breaks, calls, hostile talk,
+    longest busy stretch) that the workforce model records at midnight.
+    """
+
+    enabled = True
 
     def __init__(self, spec: Stress, control_buffer: float = 0.0):
         per_second = spec.rate / MINUTE
@@ -143,6 +149,9 @@ class StrainModel:
         return agent.strain
 
     def talk(self, agent: Agent, now: float, call: Call, resilience: float) -> None:
+        """The agent starts talking to ``call``: strain rises at the call's slope."""
+        if agent.busy_since != agent.busy_since:  # NaN: a busy stretch starts now
+            agent.busy_since = now
         self.settle(agent, now)
         if call.abusive:
             slope = self.slope_abusive * (1.0 - self.control_buffer)
@@ -162,8 +171,87 @@ class StrainModel:
         self.settle(agent, now)
         agent.strain += self.shock * (1.0 - resilience) * (1.0 - self.control_buffer)
 
+    def end_talk(self, agent: Agent, now: float, talked: float, busy_for: float, abusive: bool) -> None:
+        """A conversation of ``talked`` seconds ended; ``busy_for`` seconds of handover and wrap-up follow."""
+        agent.day_talk += talked
+        agent.day_wrap += busy_for
+        agent.day_calls += 1
+        if abusive:
+            agent.day_hostile += talked
+        self.rest(agent, now, self.tau_wrap)
+
+    def _end_busy_stretch(self, agent: Agent, now: float) -> None:
+        if agent.busy_since == agent.busy_since:
+            agent.day_longest_busy = max(agent.day_longest_busy, now - agent.busy_since)
+            agent.busy_since = math.nan
+
+    def idle(self, agent: Agent, now: float) -> None:
+        """The agent waits for a caller."""
+        self._end_busy_stretch(agent, now)
+        self.rest(agent, now, self.tau_idle)
+
+    def start_duty(self, agent: Agent, now: float) -> None:
+        agent.strain_t = now  # strain stayed frozen while off duty
+        self.rest(agent, now, self.tau_idle)
+
+    def start_break(self, agent: Agent, now: float) -> None:
+        self._end_busy_stretch(agent, now)
+        self.rest(agent, now, self.tau_break)
+
+    def end_break(self, agent: Agent, seconds: float) -> None:
+        agent.day_break += seconds
+
     def go_home(self, agent: Agent, now: float) -> None:
+        """Duty ends: the day's duty time is counted and strain carries over only in part."""
+        self._end_busy_stretch(agent, now)
+        agent.day_duty += now - agent.duty_start
         self.settle(agent, now)
         agent.strain *= self.carry
         agent.slope = 0.0
         agent.tau = 0.0
+
+
+class NoStrain(StrainModel):
+    """Strain when the scenario has no ``workforce`` block: nothing is tracked, every value is 0."""
+
+    enabled = False
+
+    def __init__(self) -> None:
+        self.slope_normal = self.slope_difficult = self.slope_abusive = self.shock = 0.0
+        self.tau_idle = self.tau_wrap = self.tau_break = 0.0
+        self.carry = 1.0
+        self.threshold = math.inf
+        self.control_buffer = 0.0
+
+    def settle(self, agent: Agent, now: float) -> None:
+        return None
+
+    def value(self, agent: Agent, now: float) -> float:
+        return 0.0
+
+    def talk(self, agent: Agent, now: float, call: Call, resilience: float) -> None:
+        return None
+
+    def rest(self, agent: Agent, now: float, tau: float) -> None:
+        return None
+
+    def abuse(self, agent: Agent, now: float, resilience: float) -> None:
+        return None
+
+    def end_talk(self, agent: Agent, now: float, talked: float, busy_for: float, abusive: bool) -> None:
+        return None
+
+    def idle(self, agent: Agent, now: float) -> None:
+        return None
+
+    def start_duty(self, agent: Agent, now: float) -> None:
+        return None
+
+    def start_break(self, agent: Agent, now: float) -> None:
+        return None
+
+    def end_break(self, agent: Agent, seconds: float) -> None:
+        return None
+
+    def go_home(self, agent: Agent, now: float) -> None:
+        return None

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from ccsim import rng
-from ccsim.config.scenario import Arrivals
+from ccsim.config.scenario import Arrivals, Weekday
 from ccsim.model.calendar import Calendar, step_averages
 
-_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def expected_counts(arrivals: Arrivals, calendar: Calendar) -> np.ndarray:
@@ -34,7 +34,8 @@ def expected_counts(arrivals: Arrivals, calendar: Calendar) -> np.ndarray:
     for day in range(calendar.days):
         weight = arrivals.day_of_week.get(_WEEKDAY_NAMES[calendar.weekday[day]], 1.0)
         open_slots = calendar.open_mask[calendar.day_slots(day)]
-        dated = arrivals.rates_by_date.get(calendar.date(day)) if arrivals.rates_by_date else None
+        date = calendar.date(day)
+        dated = arrivals.rates_by_date.get(date) if arrivals.rates_by_date and date is not None else None
         if dated is not None:  # a replayed date: its own rates, no weekday weight
             hourly_on_date = step_averages(dated, calendar.interval, per_day)
             counts[calendar.day_slots(day)] = np.where(open_slots, hourly_on_date * calendar.interval / 3600.0, 0.0)
@@ -42,6 +43,7 @@ def expected_counts(arrivals: Arrivals, calendar: Calendar) -> np.ndarray:
         if arrivals.rates_per_hour is not None:
             counts[calendar.day_slots(day)] = np.where(open_slots, base * weight, 0.0)
             continue
+        assert arrivals.daily_volume is not None  # the schema requires it without rates_per_hour
         shares = np.where(open_slots, profile, 0.0)
         total = shares.sum()
         if total > 0:

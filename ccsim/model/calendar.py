@@ -47,8 +47,8 @@ class Calendar:
             last = int(span[1] // horizon.interval)
             mask[day * slots_per_day + first: day * slots_per_day + last] = True
         weekdays = np.array([horizon.weekday(d - lead_days) for d in range(days)], dtype=int)
-        first = horizon.start_date - dt.timedelta(days=lead_days)
-        return cls(days, float(horizon.interval), slots_per_day, mask, weekdays, lead_days, first)
+        first_date = horizon.start_date - dt.timedelta(days=lead_days)
+        return cls(days, float(horizon.interval), slots_per_day, mask, weekdays, lead_days, first_date)
 
     @property
     def n_slots(self) -> int:

@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ccsim import rng
 from ccsim.config.journey import CustomerBase
+from ccsim.metrics import records as R
+
+if TYPE_CHECKING:
+    from ccsim.model.agents import Agent
 
 NAN = math.nan
-
-# Story outcomes (the order is the column's category order).
-STORY_OPEN = 0
-STORY_RESOLVED = 1
-STORY_LOST = 2
-STORY_DIVERTED = 3  # sent to a written channel (a blocked repeat abuser)
-STORY_OUTCOMES = ("open", "resolved", "lost", "diverted")
 
 # Call states.
 IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3
@@ -37,7 +36,8 @@ class Population:
 
     def __init__(self, base: CustomerBase | None, segments: dict[str, float], seed: int, replication: int):
         self.enabled = base is not None
-        self.frustration: dict[int, float] = {}
+        self.frustration: dict[int, float] = {}  # person -> points of failure (see model.frustration)
+        self.left: set[int] = set()  # persons who left the company (a paid line's churn)
         self.offsets: list[int] = []
         self.cumulative: list[list[float]] = []
         self.propensity = np.empty(0)
@@ -89,8 +89,8 @@ class Story:
         self.talk = 0.0
         self.ivr = 0.0
         self.transfers = 0
-        self.outcome = STORY_OPEN
-        self.resolved_attempt = -1
+        self.outcome = R.STORY_OPEN
+        self.resolved_attempt = NAN  # attempt number (from 0) that resolved it
         self.resolving_group = -1
         self.difficult_attempts = 0
         self.return_queue = -1  # the next attempt goes straight to this queue (after the menu); -1: start over
@@ -123,7 +123,7 @@ class Call:
         self.state = IN_IVR
         self.t_answer = NAN
         self.t_first_answer = NAN
-        self.agent = None
+        self.agent: Agent | None = None
         self.first_agent = -1
         self.wait = 0.0
         self.talk = 0.0
@@ -132,8 +132,8 @@ class Call:
         self.difficult_cause = 0  # records.DIFFICULT_*
         self.abusive = False
         self.talk_factor = 1.0
-        self.patience_of = None
-        self.talk_outcome = -1
+        self.patience_of: Callable[[float], float] | None = None  # difficult callers' own patience
+        self.talk_outcome = R.TALK_NONE
         self.target = -1
         self.virtual = False  # accepted a callback: off the line, keeping the place in the queue
         self.callback = False  # the current leg is a callback: the agent dialled out to the caller
@@ -145,8 +145,9 @@ class Call:
 
     def u(self, purpose: int) -> float:
         """The keyed uniform of ``purpose`` on this attempt's current leg."""
-        return self.story.draws.u(rng.slot(self.attempt, max(self.leg, 0), purpose))
+        leg = self.leg
+        return self.story.draws.u_at(self.attempt, leg if leg > 0 else 0, purpose)
 
     def attempt_u(self, purpose: int) -> float:
         """The keyed uniform of ``purpose`` for the attempt as a whole (whatever leg it is on)."""
-        return self.story.draws.u(rng.slot(self.attempt, 0, purpose))
+        return self.story.draws.u_at(self.attempt, 0, purpose)

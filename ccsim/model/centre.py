@@ -1,4 +1,10 @@
-"""The SimPy world of one replication: callers, menu, queues, agents, and the records they leave.
+"""The SimPy world of one replication: the event state machine of callers, menu, queues and agents.
+
+This module only moves calls from event to event; each rule lives in its own module
+(``docs/architecture.md`` has the table): policies in :mod:`ccsim.model.policies`, frustration and
+difficulty in :mod:`ccsim.model.frustration`, talk outcomes in :mod:`ccsim.model.conversation`,
+duty and breaks in :mod:`ccsim.model.duty`, strain in :mod:`ccsim.model.agents`, redials in
+:mod:`ccsim.model.redials`, routing in :mod:`ccsim.model.routing`.
 
 Events are SimPy timeouts with callbacks rather than one process per caller. A caller's journey
 is a small state machine (arrive -> menu -> queue -> talk -> transfer or leave -> maybe call
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -22,25 +28,26 @@ import simpy
 from ccsim import rng
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
+from ccsim.metrics.records import RunRecords
 from ccsim.model import arrivals as arrival_model
-from ccsim.model.agents import Agent, StrainModel
+from ccsim.model.agents import Agent, NoStrain, StrainModel
 from ccsim.model.calendar import Calendar
 from ccsim.model.callers import (
     DONE,
     IN_IVR,
-    STORY_DIVERTED,
-    STORY_LOST,
-    STORY_RESOLVED,
     TALKING,
     WAITING,
     Call,
     Population,
     Story,
 )
+from ccsim.model.clock import Clock, Due
 from ccsim.model.conversation import OutcomeModel, abuse_onset
-from ccsim.model.duty import DutyEvents
+from ccsim.model.duty import Roster
+from ccsim.model.frustration import COLD_TRANSFER_POINTS, Difficulty, Frustration
 from ccsim.model.ivr import IVR_ABANDONED, IVR_ROUTED, IVR_SELF_SERVED, IvrMenu
-from ccsim.model.policies import PolicyRuntime
+from ccsim.model.policies import TalkPlan, build_policies
+from ccsim.model.policies.warm_transfers import transfer_rules
 from ccsim.model.redials import RedialModel
 from ccsim.model.routing import Group, Queue, idle_agent_for, next_call_for, rank_groups
 from ccsim.model.script import Script, ScriptedCall
@@ -50,7 +57,6 @@ from ccsim.model.workforce import Seat, WorkforceModel
 
 NAN = math.nan
 WARM_PRIORITY = 0
-FRESH = -1  # trigger of a first attempt
 
 
 @dataclass
@@ -64,34 +70,8 @@ class SegmentRuntime:
     priority: int
 
 
-@dataclass
-class RunRecords:
-    """Everything one replication produced, as plain lists in the columns of :mod:`records`."""
-
-    legs: list[tuple]
-    calls: list[tuple]
-    stories: list[tuple]
-    duty: list[tuple]
-    breaks: list[tuple]
-    agent_days: list[tuple]
-    strain_intervals: list[tuple]
-    expected_arrivals: np.ndarray
-    busyness: np.ndarray
-    calendar: Calendar
-    queue_names: list[str]
-    group_names: list[str]
-    segment_names: list[str]
-    option_names: list[str]
-    person_propensity: np.ndarray
-    person_frustration: dict[int, float] = field(default_factory=dict)
-    counters: dict[str, float] = field(default_factory=dict)
-
-
-class ContactCentre(DutyEvents):
-    """Wires the parts of one replication and runs it. Use :meth:`run` once.
-
-    Agents' comings and goings (duty spans, breaks, strain snapshots) are in :class:`DutyEvents`.
-    """
+class ContactCentre:
+    """Wires the parts of one replication and runs it. Use :meth:`run` once."""
 
     def __init__(self, scenario: Scenario, replication: int = 0, script: Script | None = None):
         self.scenario = scenario
@@ -100,12 +80,9 @@ class ContactCentre(DutyEvents):
         self._day_script: list[ScriptedCall] = []
         self.forced: dict[int, ScriptedCall] = {}  # story id -> what its script forces
         self.env = simpy.Environment()
+        self._at = Clock(self.env).at
         self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
-        self.legs: list[tuple] = []
-        self.calls: list[tuple] = []
-        self.stories: list[tuple] = []
-        self.duty: list[tuple] = []
-        self.breaks: list[tuple] = []
+        self.recorder = R.Recorder()
         self.in_system: dict[int, Call] = {}
         self.open_stories: dict[int, Story] = {}
         self._next_call_id = 0
@@ -139,31 +116,32 @@ class ContactCentre(DutyEvents):
 
         self.population = Population(scenario.customer_base, {n: s.share for n, s in scenario.segments.items()},
                                      scenario.seed, replication)
-        self.policies = PolicyRuntime(scenario, queue_index, [g.name for g in self.groups], list(scenario.segments))
+        self.frustration = Frustration(self.population.frustration)
         self.counters: dict[str, float] = {"churned_contacts": 0.0, "customers_lost": 0.0, "revenue": 0.0,
                                            "billed_minutes": 0.0}
-        self.ivr = (IvrMenu(scenario.ivr, queue_index, self.policies.redesign)
+        workforce = scenario.workforce
+        hang_up = scenario.policies.active("hang_up")
+        self.strain: StrainModel = (StrainModel(workforce.stress, hang_up.control_buffer if hang_up else 0.0)
+                                    if workforce is not None else NoStrain())
+        self.policies = build_policies(scenario, queue_index, [g.name for g in self.groups], self.population,
+                                       self.counters, self.strain)
+        self.callback = self.policies.callback
+        self.ivr = (IvrMenu(scenario.ivr, queue_index, scenario.policies.active("ivr_redesign"))
                     if scenario.ivr is not None and scenario.ivr.enabled else None)
         self.outcomes = OutcomeModel(scenario.outcomes, [g.name for g in self.groups], list(scenario.segments),
                                      queue_index)
         self.redials = RedialModel(scenario.redials, self.calendar)
-        warm = self.policies.warm
-        self.transfers = (scenario.transfers.model_copy(update={"mode": "warm", "handover": warm.handover})
-                          if warm else scenario.transfers)
-        difficulty = scenario.difficulty
-        self.difficulty = difficulty
-        self._difficult_talk = difficulty.talk_factor.sampler() if difficulty else None
-        self._difficult_patience = difficulty.patience.sampler() if difficulty and difficulty.patience else None
+        self.transfers = transfer_rules(scenario.transfers, scenario.policies.active("warm_transfers"))
+        self.difficulty = Difficulty(scenario.difficulty, self.policies.abuse_factor)
 
         self.expected = arrival_model.expected_counts(scenario.arrivals, self.calendar)
         self.busyness = arrival_model.busyness_factors(scenario.arrivals, self.calendar.days, scenario.seed,
                                                        replication)
-        self._day_times = np.empty(0)
+        self._day_times: list[float] = []
         self._day_index = 0
         self._day = 0
-        spec = scenario.workforce
-        self.strain = StrainModel(spec.stress, self.policies.control_buffer) if spec is not None else None
-        self.strain_snapshots: list[tuple] = []
+        self.roster = Roster(self.env, self._at, self.recorder, self.strain, self.groups, self.calendar,
+                             self._agent_free)
         self.workforce = self._build_workforce()
 
     # ------------------------------------------------------------------ set-up
@@ -173,7 +151,7 @@ class ContactCentre(DutyEvents):
         training = self.policies.training
         for group, spec in zip(self.groups, self.scenario.groups.values()):
             # Training time takes trained agents off the phones (on shifts; a net headcount stays on).
-            extra = training.hours_per_week / (40 * 3600.0) if group.index in self.policies.trained_groups else 0.0
+            extra = training.off_phone_share(group.index) if training is not None else 0.0
             for position in build_positions(spec.staffing, self.calendar, training=extra):
                 agent = Agent(len(seats), position, group)
                 group.agents.append(agent)
@@ -181,8 +159,6 @@ class ContactCentre(DutyEvents):
         return WorkforceModel(self.scenario.workforce, seats, self.strain, self.scenario.seed, self.replication,
                               first_new_id=len(seats))
 
-    def _at(self, delay: float, callback: Callable[[simpy.Event], None], value: object = None) -> None:
-        self.env.timeout(delay, value).callbacks.append(callback)
 
     # ------------------------------------------------------------------ run
 
@@ -190,21 +166,23 @@ class ContactCentre(DutyEvents):
         """Simulate the whole horizon and return the records."""
         for day in range(self.calendar.days):
             self._at(day * 86400.0, self._on_day_start, day)
-        if self.strain is not None:
-            self._at(0.0, self._on_slot_tick, 0)
+        self.roster.start_snapshots()
         counters_at_start: dict[str, float] = {}
         if self.calendar.lead_days:
             self._at(self.calendar.lead, lambda _: counters_at_start.update(self.counters))
         self.env.run(until=self.calendar.length)
         self._close_books()
+        rows = self.recorder.finish()
+        agent_days = self.workforce.rows
         records = RunRecords(
-            legs=self.legs,
-            calls=self.calls,
-            stories=self.stories,
-            duty=self.duty,
-            breaks=self.breaks,
-            agent_days=self.workforce.rows,
-            strain_intervals=self.strain_snapshots,
+            legs=rows["legs"],
+            calls=rows["calls"],
+            stories=rows["stories"],
+            duty=rows["duty"],
+            breaks=rows["breaks"],
+            agent_days=(np.array(agent_days, dtype=float) if agent_days
+                        else np.empty((0, len(R.AGENT_DAY_COLUMNS)))),
+            strain_intervals=rows["strain_intervals"],
             expected_arrivals=self.expected,
             busyness=self.busyness,
             calendar=self.calendar,
@@ -218,19 +196,14 @@ class ContactCentre(DutyEvents):
         )
         return cut_to_window(records, Calendar.from_horizon(self.scenario.horizon), counters_at_start)
 
-    def _on_day_start(self, event: simpy.Event) -> None:
-        day = event.value
+    def _on_day_start(self, event: Due) -> None:
+        day: int = event.value
         self._day = day
+        now = self.env.now
         if day > 0:
-            self.workforce.close_day(day - 1, self.env.now)
-        for group in self.groups:
-            progress = self.policies.training_progress(group.index, self.env.now)
-            if progress > 0:
-                training = self.policies.training
-                group.resilience = training.resilience * progress
-                group.quit_factor = self.policies.trained(1.0, training.quit_factor, progress)
-        for agent, span in self.workforce.open_day(day):
-            self._at(span.start - self.env.now, self._on_duty_start, (agent, span))
+            self.workforce.close_day(day - 1, now)
+        self.policies.at_day_start(day, now, self.groups)
+        self.roster.open_day(self.workforce.open_day(day))
         if self.script is not None:
             scripted = self.script.on_day(day, self.calendar.lead)
             self._day_times = [t for t, _ in scripted]
@@ -241,68 +214,65 @@ class ContactCentre(DutyEvents):
                 self.expected, self.calendar, day, float(self.busyness[day]), self.scenario.seed, self.replication
             ).tolist()
         self._day_index = 0
-        if len(self._day_times):
-            self._at(self._day_times[0] - self.env.now, self._on_fresh_arrival)
+        if self._day_times:
+            self._at(self._day_times[0] - now, self._on_fresh_arrival)
 
     # ------------------------------------------------------------------ callers arrive
 
-    def _on_fresh_arrival(self, event: simpy.Event) -> None:
+    def _on_fresh_arrival(self, event: Due) -> None:
         index = self._day_index
         self._day_index = index + 1
+        now = self.env.now
         if self._day_index < len(self._day_times):
-            self._at(self._day_times[self._day_index] - self.env.now, self._on_fresh_arrival)
+            self._at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
         story_id = (self._day << 24) | index
         draws = rng.Keyed(rng.mix64(self._story_base, story_id))
-        u = draws.u(rng.slot(0, 0, rng.SEGMENT))
+        u = draws.u_at(0, 0, rng.SEGMENT)
+        segments = self.segments
         segment = 0
-        while u >= self.segments[segment].upper:
+        while u >= segments[segment].upper:
             segment += 1
         forced = self._day_script[index] if self.script is not None else None
         if forced is not None and forced.segment is not None:
             segment = self._segment_index[forced.segment]
-        person = self.population.pick(segment, draws.u(rng.slot(0, 0, rng.PERSON)), story_id)
+        population = self.population
+        person = population.pick(segment, draws.u_at(0, 0, rng.PERSON), story_id)
         if forced is not None:
             if forced.person is not None:
                 person = forced.person
             self.forced[story_id] = forced
-        if person in self.policies.churned:
+        if person in population.left:
             self.counters["churned_contacts"] += 1  # this customer has left the company
             return
-        story = Story(story_id, person, segment, draws, self.env.now)
+        story = Story(story_id, person, segment, draws, now)
         self.open_stories[story_id] = story
-        self._start_attempt(story, FRESH)
+        self._start_attempt(story, R.TRIGGER_FRESH)
 
-    def _on_redial(self, event: simpy.Event) -> None:
+    def _on_redial(self, event: Due) -> None:
         story, trigger = event.value
         self.pending_redials -= 1
         self._start_attempt(story, trigger)
 
     def _start_attempt(self, story: Story, trigger: int) -> None:
         now = self.env.now
-        frustration = self.population.frustration.get(story.person, 0.0)
-        call = Call(self._next_call_id, story, trigger, frustration, now)
+        call = Call(self._next_call_id, story, trigger, self.frustration.of(story.person), now)
         self._next_call_id += 1
         story.attempts += 1
         self.in_system[call.id] = call
         segment = self.segments[story.segment]
         call.priority = segment.priority
-        self._mark_difficulty(call, segment)
-        policies = self.policies
-        if policies.hang_up is not None and policies.blocked(story.person):
-            if policies.blocked_queue < 0:
-                self._end_attempt(call, R.CALL_BLOCKED, now, -1)  # sent to a written channel
+        if self.difficulty.enabled:
+            self.difficulty.mark(call, segment.difficult, self.forced.get(story.id) if self.forced else None, now)
+        detour = self.policies.at_attempt(call, now) if self.policies.acts_at_attempt else None
+        if detour is not None:
+            if detour.queue >= 0:
+                call.correct_queue = detour.queue
+                self._enqueue(call, self.queues[detour.queue])
             else:
-                call.correct_queue = policies.blocked_queue
-                self._enqueue(call, self.queues[policies.blocked_queue])
-            return
-        if policies.paid is not None and policies.deterred(call, now):
-            if policies.churns(call):
-                policies.churned.add(story.person)
-                self.counters["customers_lost"] += 1
-            self._end_attempt(call, R.CALL_DETERRED, now, -1)
+                self._end_attempt(call, detour.outcome, now, -1)
             return
         if self.ivr is None:
-            queue = self._team_queue(call, story.return_queue if story.return_queue >= 0 else segment.queue)
+            queue = self.policies.team_queue(call, story.return_queue if story.return_queue >= 0 else segment.queue)
             call.correct_queue = queue
             self._enqueue(call, self.queues[queue])
             return
@@ -315,32 +285,7 @@ class ContactCentre(DutyEvents):
         call.misrouted = menu.misrouted
         self._at(menu.duration, self._on_menu_end, (call, menu))
 
-    def _mark_difficulty(self, call: Call, segment: SegmentRuntime) -> None:
-        """Decide whether this attempt is difficult (and abusive); difficult calls last longer."""
-        spec = self.difficulty
-        if spec is None:
-            return
-        forced = self.forced.get(call.story.id) if self.forced else None
-        if forced is not None and forced.difficult is not None:
-            call.difficult_cause = R.DIFFICULT_NATURE if forced.difficult else R.DIFFICULT_NONE
-        elif segment.difficult:
-            call.difficult_cause = R.DIFFICULT_NATURE
-        else:
-            u = call.attempt_u(rng.DIFFICULT)
-            if u < min(spec.cap, spec.base):
-                call.difficult_cause = R.DIFFICULT_CHANCE
-            elif u < min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration)):
-                call.difficult_cause = R.DIFFICULT_FAILURE
-        if call.difficult_cause:
-            call.difficult = True
-            call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share * self.policies.abusive_factor(self.env.now)
-            if forced is not None and forced.abusive is not None:
-                call.abusive = forced.abusive
-            call.talk_factor = self._difficult_talk(call.attempt_u(rng.DIFFICULT_FACTOR))
-            call.patience_of = self._difficult_patience
-            call.story.difficult_attempts += 1
-
-    def _on_menu_end(self, event: simpy.Event) -> None:
+    def _on_menu_end(self, event: Due) -> None:
         call, menu = event.value
         now = self.env.now
         call.t_ivr_end = now
@@ -350,15 +295,10 @@ class ContactCentre(DutyEvents):
         elif menu.kind == IVR_SELF_SERVED:
             self._end_attempt(call, R.CALL_SELF_SERVED, now, -1)
         else:
-            queue = self._team_queue(call, menu.queue)
+            queue = self.policies.team_queue(call, menu.queue)
             if queue != menu.queue:
                 call.correct_queue, call.misrouted = queue, False
             self._enqueue(call, self.queues[queue])
-
-    def _team_queue(self, call: Call, queue: int) -> int:
-        """Difficult callers go to the dedicated team's queue when that policy is on."""
-        team = self.policies.difficult_queue
-        return team if team >= 0 and call.difficult else queue
 
     # ------------------------------------------------------------------ queues
 
@@ -380,13 +320,13 @@ class ContactCentre(DutyEvents):
             self._at(after, self._on_overflow_due, (call, call.leg, group))
         if warm:
             return  # the first agent stays on the line: a warm-transferred caller is never lost
-        if self.policies.callback is not None:
-            self._at(self.policies.callback.offer_after, self._on_callback_offer, (call, call.leg))
+        if self.callback is not None:
+            self._at(self.callback.offer_after, self._on_callback_offer, (call, call.leg))
         patience = call.patience_of or self.segments[call.story.segment].patience
         if patience is not None:
             self._at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
 
-    def _on_overflow_due(self, event: simpy.Event) -> None:
+    def _on_overflow_due(self, event: Due) -> None:
         """The caller has waited long enough for ``group`` to answer too: take an idle agent of it."""
         call, leg, group = event.value
         if call.state != WAITING or call.leg != leg or not group.idle:
@@ -396,13 +336,13 @@ class ContactCentre(DutyEvents):
             queue.pop()
             self._answer(group.idle.popleft(), call)
 
-    def _on_callback_offer(self, event: simpy.Event) -> None:
+    def _on_callback_offer(self, event: Due) -> None:
         """Offer a waiting caller a callback: who accepts hangs up but keeps their place in line."""
         call, leg = event.value
-        if call.state == WAITING and call.leg == leg and not call.virtual:
-            call.virtual = call.u(rng.CALLBACK_ACCEPT) < self.policies.callback.acceptance
+        if call.state == WAITING and call.leg == leg and not call.virtual and self.callback is not None:
+            call.virtual = self.callback.accepts(call)
 
-    def _on_patience_end(self, event: simpy.Event) -> None:
+    def _on_patience_end(self, event: Due) -> None:
         call, leg = event.value
         if call.state != WAITING or call.leg != leg or call.virtual:
             return
@@ -410,8 +350,8 @@ class ContactCentre(DutyEvents):
         call.state = DONE
         self.queues[call.queue].waiting -= 1
         call.wait += now - call.t_enqueue
-        self.legs.append((call.id, leg, call.queue, call.t_enqueue, NAN, NAN, now, -1, -1,
-                          R.LEG_ABANDONED, R.TALK_NONE, 0.0, False))
+        self.recorder.leg(call.id, leg, call.queue, call.t_enqueue, NAN, NAN, now, -1, -1, R.LEG_ABANDONED,
+                          R.TALK_NONE, 0.0, False)
         self._end_attempt(call, R.CALL_ABANDONED, now, -1)
 
     # ------------------------------------------------------------------ conversations
@@ -429,104 +369,92 @@ class ContactCentre(DutyEvents):
             call.t_first_answer = now
         group = agent.group
         policies = self.policies
-        training = policies.training_progress(group.index, now) if policies.training else 0.0
         dial = 0.0
         call.callback = call.virtual
+        call.cut_remaining, call.hung_up = 0.0, False
         if call.virtual:
             # A callback: the agent dials first, and does not always reach the caller. Once reached
             # the caller is on the line like anyone else (a transfer queues them on the line).
-            dial = policies.callback.dial_time
-            call.reached = call.u(rng.CALLBACK_REACH) < policies.callback.reach
+            assert self.callback is not None
+            dial = self.callback.dial_time
+            call.reached = self.callback.reaches(call)
             call.virtual = False
         if not call.reached:
             talk = 0.0
             call.talk_outcome, call.target = R.TALK_UNRESOLVED, -1
         elif call.misrouted and call.queue != call.correct_queue:
             # The agent finds out the caller is in the wrong queue and hands them over.
+            assert self.ivr is not None
             talk = self.ivr.handover
-            if training:
-                talk *= policies.trained(1.0, policies.training.misroute_handover_factor, training)
+            if policies.shapes_talk:
+                talk = policies.plan_talk(call, TalkPlan(agent, group, now, talk, handover=True)).talk
             call.talk_outcome, call.target = R.TALK_MISROUTE, call.correct_queue
         else:
             talk = self.segments[call.story.segment].talk(call.u(rng.TALK))
             talk *= group.talk_factor * agent.speed * call.talk_factor
-            resolve_shift, transfer_scale = agent.resolve_shift, 1.0
-            if training:
-                talk *= policies.trained(1.0, policies.training.talk_factor, training)
-                resolve_shift += policies.training.resolve_shift * training
-                transfer_scale = policies.trained(1.0, policies.training.transfer_factor, training)
-            call.talk_outcome, call.target = self.outcomes.decide(call, group.index, resolve_shift, transfer_scale)
             natural = talk
-            if policies.limit or policies.hang_up or policies.paid:
-                strain = self.strain.value(agent, now) if self.strain is not None else 0.0
-                call.paying = policies.paying(call, now)
-                plan = policies.plan_talk(call, group.index, talk, strain, call.paying)
-                talk, call.cut_remaining, call.hung_up = plan.talk, plan.cut_remaining, plan.hung_up
-                natural = plan.natural
-            if self.strain is not None and call.abusive:
+            if policies.shapes_talk:
+                plan = policies.plan_talk(call, TalkPlan(agent, group, now, talk, handover=False))
+                talk, natural = plan.talk, plan.natural
+                call.cut_remaining, call.hung_up = plan.cut_remaining, plan.hung_up
+                call.talk_outcome, call.target = self.outcomes.decide(call, group.index, plan.resolve_shift,
+                                                                      plan.transfer_scale)
+            else:
+                call.talk_outcome, call.target = self.outcomes.decide(call, group.index, agent.resolve_shift)
+            if call.abusive and self.strain.enabled:
                 onset = abuse_onset(call, natural)
                 if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
                     self._at(dial + onset, self._on_abuse, (agent, call))
-        talk += dial
-        if self.strain is not None:
-            if agent.busy_since != agent.busy_since:  # NaN: a busy stretch starts now
-                agent.busy_since = now
-            self.strain.talk(agent, now, call, group.resilience)
-        self._at(talk, self._on_talk_end, agent)
+        self.strain.talk(agent, now, call, group.resilience)
+        self._at(talk + dial, self._on_talk_end, agent)
 
-    def _on_abuse(self, event: simpy.Event) -> None:
+    def _on_abuse(self, event: Due) -> None:
         agent, call = event.value
         if agent.call is call and call.state == TALKING:
             self.strain.abuse(agent, self.env.now, agent.group.resilience)
 
-    def _on_talk_end(self, event: simpy.Event) -> None:
+    def _on_talk_end(self, event: Due) -> None:
         agent = event.value
         call = agent.call
         now = self.env.now
-        call.talk += now - call.t_answer
+        talked = now - call.t_answer
+        call.talk += talked
         outcome, target = call.talk_outcome, call.target
-        if self.policies.paid is not None and call.reached:
-            # Every conversation counts against the month's free minutes; beyond them it is billed.
-            price = self.policies.charge(call, now - call.t_answer, now)
-            if price > 0:
-                call.price += price
-                self.counters["revenue"] += price
-                self.counters["billed_minutes"] += (now - call.t_answer) / 60.0
-        ended_early = self._policy_ending(call, agent, now)
-        if ended_early is not None:
-            outcome, target = ended_early
+        ending = self.policies.at_talk_end(call, now) if self.policies.acts_at_talk_end else None
+        if ending is not None:
+            outcome, target = ending.outcome, ending.target
         handover = 0.0
-        if target >= 0 and call.transfers >= self.transfers.max_transfers:
+        at_cap = target >= 0 and call.transfers >= self.transfers.max_transfers
+        if at_cap:
             # At the cap the chain stops: the last group resolves the call, or the caller is lost.
-            outcome, target = (R.TALK_RESOLVED, -1) if self.transfers.at_cap == "resolve" else (R.TALK_UNRESOLVED, -2)
+            outcome, target = R.TALK_RESOLVED if self.transfers.at_cap == "resolve" else R.TALK_UNRESOLVED, -1
+            at_cap = self.transfers.at_cap != "resolve"
         warm = target >= 0 and self.transfers.mode == "warm"
         if warm:
             handover = self.transfers.handover
             if outcome == R.TALK_TRANSFER_COLD:
                 outcome = R.TALK_TRANSFER_WARM
         wrap = agent.group.wrap(call.u(rng.WRAP))
-        self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, now,
-                          now + handover + wrap, agent.id, agent.group.index, R.LEG_ANSWERED, outcome, handover,
-                          call.callback))
+        self.recorder.leg(call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, now, now + handover + wrap,
+                          agent.id, agent.group.index, R.LEG_ANSWERED, outcome, handover, call.callback)
         if target >= 0:
             call.transfers += 1
             call.story.transfers += 1
             if not warm:
-                self._frustrate(call.story, 1.0)
+                self.frustration.add(call.story.person, COLD_TRANSFER_POINTS)
             self._enqueue(call, self.queues[target], warm=warm)
-        elif target == -2:
+        elif at_cap:
             self._end_attempt(call, R.CALL_TRANSFER_CAP, now, -1)
         elif outcome == R.TALK_HUNG_UP:
-            self.policies.flags[call.story.person] = self.policies.flags.get(call.story.person, 0) + 1
             self._end_attempt(call, R.CALL_HUNG_UP, now, -1)
         elif outcome == R.TALK_CUT_OFF:
-            limit = self.policies.limit
-            if limit.at_limit == "callback":
-                delay = self.policies.limit_callback_delay(call)
-                self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=0.0,
-                                  redial_at=self.redials.when_open(now + delay, call.attempt_u(rng.CALLBACK)))
+            assert ending is not None
+            if ending.callback_delay is not None:  # a promised callback instead of a redial decision
+                self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=ending.frustration,
+                                  redial_at=self.redials.when_open(now + ending.callback_delay,
+                                                                   call.attempt_u(rng.CALLBACK)))
             else:
-                self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=0.5 if limit.warning else 1.0)
+                self._end_attempt(call, R.CALL_CUT_OFF, now, -1, frustration=ending.frustration)
         elif not call.reached:
             self._end_attempt(call, R.CALL_CALLBACK_LOST, now, -1)
         elif outcome == R.TALK_RESOLVED:
@@ -534,41 +462,16 @@ class ContactCentre(DutyEvents):
         else:
             self._end_attempt(call, R.CALL_UNRESOLVED, now, -1)
         busy_for = handover + wrap
-        if self.strain is not None:
-            talked = now - call.t_answer
-            agent.day_talk += talked
-            agent.day_wrap += busy_for
-            agent.day_calls += 1
-            if call.abusive:
-                agent.day_hostile += talked
-            self.strain.rest(agent, now, self.strain.tau_wrap)
+        self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
         if busy_for > 0:
             self._at(busy_for, self._on_wrap_end, agent)
         else:
             self._agent_free(agent)
 
-    def _policy_ending(self, call: Call, agent: Agent, now: float) -> tuple[int, int] | None:
-        """(talk outcome, target) when a policy ended the conversation early, else None."""
-        if call.hung_up:
-            return R.TALK_HUNG_UP, -1
-        if call.cut_remaining > 0:
-            limit = self.policies.limit
-            if call.cut_remaining <= limit.resolve_if_remaining_below:
-                return None  # little was left: the agent still wrapped the problem up
-            if limit.at_limit == "transfer" and self.policies.limit_transfer_queue != call.queue:
-                return R.TALK_TRANSFER_COLD, self.policies.limit_transfer_queue
-            return R.TALK_CUT_OFF, -1
-        return None
-
-    def _on_wrap_end(self, event: simpy.Event) -> None:
+    def _on_wrap_end(self, event: Due) -> None:
         self._agent_free(event.value)
 
     # ------------------------------------------------------------------ attempts and stories end
-
-    def _frustrate(self, story: Story, points: float) -> None:
-        """Each failure (and each cold transfer) makes the person's next attempt harder."""
-        frustration = self.population.frustration
-        frustration[story.person] = frustration.get(story.person, 0.0) + points
 
     def _end_attempt(self, call: Call, outcome: int, now: float, resolving_group: int, frustration: float = 1.0,
                      redial_at: float | None = None) -> None:
@@ -579,30 +482,29 @@ class ContactCentre(DutyEvents):
         """
         self._record_call(call, outcome, now, resolving_group, call.t_ivr_end)
         story = call.story
-        if outcome in (R.CALL_RESOLVED, R.CALL_SELF_SERVED):
+        if outcome == R.CALL_RESOLVED or outcome == R.CALL_SELF_SERVED:
             story.resolved_attempt = call.attempt
             story.resolving_group = resolving_group if outcome == R.CALL_RESOLVED else len(self.groups)
-            self._end_story(story, STORY_RESOLVED, now)
-            if story.person in self.population.frustration:
-                # A solved problem calms a caller down, though not all the way (assumption).
-                self.population.frustration[story.person] *= 0.5
+            self._end_story(story, R.STORY_RESOLVED, now)
+            self.frustration.calm(story.person)
             return
         if outcome == R.CALL_BLOCKED:
-            self._end_story(story, STORY_DIVERTED, now)
+            self._end_story(story, R.STORY_DIVERTED, now)
             return
         story.failures += 1
         if frustration:
-            self._frustrate(story, frustration)
+            self.frustration.add(story.person, frustration)
         if redial_at is not None and story.attempts < self.redials.max_attempts:
-            when = redial_at
-        elif outcome in (R.CALL_TRANSFER_CAP, R.CALL_DETERRED):
+            when: float | None = redial_at
+        elif outcome == R.CALL_TRANSFER_CAP or outcome == R.CALL_DETERRED:
             when = None
         else:
             when = self.redials.next_attempt_time(call, outcome, now)
-        story.return_queue = self.redials.return_queue(call, outcome) if when is not None else -1
         if when is None:
-            self._end_story(story, STORY_LOST, now)
+            story.return_queue = -1
+            self._end_story(story, R.STORY_LOST, now)
         else:
+            story.return_queue = self.redials.return_queue(call, outcome)
             self.pending_redials += 1
             self._at(when - now, self._on_redial, (story, outcome))
 
@@ -613,11 +515,11 @@ class ContactCentre(DutyEvents):
         story = call.story
         story.wait += call.wait
         story.talk += call.talk
-        self.calls.append((call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive, t_ivr_end,
+        self.recorder.call(call.id, story.id, story.person, call.attempt, story.segment, call.t_arrive, t_ivr_end,
                            story.option, call.first_queue, call.t_first_answer, t_end, call.leg + 1, call.transfers,
                            call.wait, call.talk, outcome, call.difficult, call.abusive, call.misrouted,
                            call.frustration, call.first_agent, resolving_group, call.trigger, call.price,
-                           call.difficult_cause))
+                           call.difficult_cause)
 
     def _end_story(self, story: Story, outcome: int, now: float) -> None:
         story.outcome = outcome
@@ -626,9 +528,9 @@ class ContactCentre(DutyEvents):
         self._record_story(story)
 
     def _record_story(self, story: Story) -> None:
-        self.stories.append((story.id, story.person, story.segment, story.option, story.t_first, story.t_end,
-                             story.attempts, story.transfers, story.outcome, story.resolved_attempt,
-                             story.resolving_group, story.wait, story.talk, story.ivr, story.difficult_attempts))
+        self.recorder.story(story.id, story.person, story.segment, story.option, story.t_first, story.t_end,
+                            story.attempts, story.transfers, story.outcome, story.resolved_attempt,
+                            story.resolving_group, story.wait, story.talk, story.ivr, story.difficult_attempts)
 
     # ------------------------------------------------------------------ agents
 
@@ -638,21 +540,19 @@ class ContactCentre(DutyEvents):
         agent.call = None
         now = self.env.now
         if agent.leave_after_call:
-            self._go_off_duty(agent)
+            self.roster.go_off_duty(agent)
             return
-        if agent.pending and self._take_pending_break(agent):
+        if agent.pending and self.roster.take_pending_break(agent):
             return
         call = next_call_for(agent.group, now)
         if call is not None:
             self._answer(agent, call)
         elif agent.draining:
-            self._go_off_duty(agent)
+            self.roster.go_off_duty(agent)
         else:
             agent.idle_since = now
             agent.group.idle.append(agent)
-            if self.strain is not None:
-                self._end_busy_stretch(agent, now)
-                self.strain.rest(agent, now, self.strain.tau_idle)
+            self.strain.idle(agent, now)
 
     # ------------------------------------------------------------------ end of horizon
 
@@ -663,12 +563,13 @@ class ContactCentre(DutyEvents):
             t_ivr_end = NAN if call.state == IN_IVR else call.t_ivr_end
             if call.state == WAITING:
                 call.wait += now - call.t_enqueue
-                self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, NAN, NAN, NAN, -1, -1,
-                                  R.LEG_OPEN, R.TALK_NONE, 0.0, call.virtual))
+                self.recorder.leg(call.id, call.leg, call.queue, call.t_enqueue, NAN, NAN, NAN, -1, -1, R.LEG_OPEN,
+                                  R.TALK_NONE, 0.0, call.virtual)
             elif call.state == TALKING:
-                self.legs.append((call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, NAN, NAN,
-                                  call.agent.id, call.agent.group.index, R.LEG_OPEN, R.TALK_OPEN, 0.0,
-                                  call.callback))
+                agent = call.agent
+                assert agent is not None
+                self.recorder.leg(call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, NAN, NAN,
+                                  agent.id, agent.group.index, R.LEG_OPEN, R.TALK_OPEN, 0.0, call.callback)
             elif call.state == IN_IVR:
                 call.story.ivr += now - call.t_arrive
             self._record_call(call, R.CALL_OPEN, NAN, -1, t_ivr_end)
@@ -676,15 +577,5 @@ class ContactCentre(DutyEvents):
             self._record_story(story)
         # A state at the end, not a running total (the warm-up cut subtracts nothing from it).
         self.counters["pending_redials"] = float(self.pending_redials)
-        for group in self.groups:
-            for agent in group.agents:
-                if agent.on_break:
-                    self.duty.append((agent.id, agent.position.index, group.index, agent.break_start, now,
-                                      agent.piece[2]))
-                    self._record_break(agent, agent.piece, agent.break_start, now - agent.break_start, R.BREAK_OPEN)
-                for piece in agent.pending:
-                    self._record_break(agent, piece, NAN, 0.0, R.BREAK_OPEN)
-                if agent.on_duty:
-                    self.duty.append((agent.id, agent.position.index, group.index, agent.duty_start, now,
-                                      R.DUTY_ON))
+        self.roster.close(now)
         self.workforce.close_day(self.calendar.days - 1, now)

@@ -1,9 +1,8 @@
 """Agents coming on and off the phones: duty spans, breaks, and strain snapshots per interval.
 
-A mixin of :class:`ccsim.model.centre.ContactCentre`: these handlers share the centre's clock,
-records and strain model, and hand a free agent back to the centre (``_agent_free``) to pick the
-next caller. An agent whose duty ends while busy finishes the call in hand (or, at closing time,
-answers the callers still waiting).
+The :class:`Roster` shares the centre's clock, records and strain model, and hands a free agent
+back to the centre (``agent_free``) to pick the next caller. An agent whose duty ends while busy
+finishes the call in hand (or, at closing time, answers the callers still waiting).
 
 Breaks and off-phone blocks are deferred, never dropped: one that falls due during a call, or
 during an earlier break that started late, waits in the agent's queue of pending pieces and starts
@@ -15,38 +14,49 @@ row in ``breaks`` saying what became of it, so planned and delivered off-phone t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import simpy
 
 from ccsim.metrics import records as R
 from ccsim.model.agents import Agent, StrainModel
+from ccsim.model.clock import Due
 
 if TYPE_CHECKING:
     from ccsim.model.calendar import Calendar
     from ccsim.model.routing import Group
+    from ccsim.model.staffing import DutySpan
+
+Piece = tuple[float, float, int]  # planned (start, end, records.DUTY_* kind)
 
 
-class DutyEvents:
-    """Duty and break handlers; the host provides the attributes annotated below."""
+class Roster:
+    """Duty and break events of every agent of one replication."""
 
-    env: simpy.Environment
-    duty: list[tuple]
-    breaks: list[tuple]
-    strain: StrainModel | None
-    strain_snapshots: list[tuple]
-    groups: list[Group]
-    calendar: Calendar
-    _at: Callable[..., None]
-    _agent_free: Callable[[Agent], None]
+    def __init__(self, env: simpy.Environment, at: Callable[[float, Callable[[Due], None], object], None],
+                 recorder: R.Recorder, strain: StrainModel, groups: list[Group], calendar: Calendar,
+                 agent_free: Callable[[Agent], None]):
+        self.env = env
+        self._at = at
+        self.recorder = recorder
+        self.strain = strain
+        self.groups = groups
+        self.calendar = calendar
+        self.agent_free = agent_free
 
-    def _end_busy_stretch(self, agent: Agent, now: float) -> None:
-        if agent.busy_since == agent.busy_since:
-            agent.day_longest_busy = max(agent.day_longest_busy, now - agent.busy_since)
-            agent.busy_since = math.nan
+    def open_day(self, spans: Iterable[tuple[Agent, DutySpan]]) -> None:
+        """Schedule the duty spans of the day that starts now."""
+        now = self.env.now
+        for agent, span in spans:
+            self._at(span.start - now, self._on_duty_start, (agent, span))
 
-    def _on_duty_start(self, event: simpy.Event) -> None:
+    def start_snapshots(self) -> None:
+        """Snapshot strain at the start of every planning interval (with a strain model)."""
+        if self.strain.enabled:
+            self._at(0.0, self._on_slot_tick, 0)
+
+    def _on_duty_start(self, event: Due) -> None:
         agent, span = event.value
         now = self.env.now
         self._at(span.end - span.start, self._on_duty_end, (agent, span))
@@ -60,12 +70,10 @@ class DutyEvents:
             return
         agent.on_duty = True
         agent.duty_start = now
-        if self.strain is not None:
-            agent.strain_t = now  # strain stayed frozen while off duty
-            self.strain.rest(agent, now, self.strain.tau_idle)
-        self._agent_free(agent)
+        self.strain.start_duty(agent, now)
+        self.agent_free(agent)
 
-    def _on_duty_end(self, event: simpy.Event) -> None:
+    def _on_duty_end(self, event: Due) -> None:
         agent, span = event.value
         if not agent.on_duty:
             return
@@ -76,9 +84,9 @@ class DutyEvents:
                 agent.leave_after_call = True
             return
         agent.group.idle.remove(agent)
-        self._go_off_duty(agent)
+        self.go_off_duty(agent)
 
-    def _go_off_duty(self, agent: Agent) -> None:
+    def go_off_duty(self, agent: Agent) -> None:
         now = self.env.now
         agent.on_duty = False
         agent.leave_after_call = False
@@ -86,13 +94,11 @@ class DutyEvents:
         for piece in agent.pending:
             self._record_break(agent, piece, math.nan, 0.0, R.BREAK_MISSED)
         agent.pending.clear()
-        self.duty.append((agent.id, agent.position.index, agent.group.index, agent.duty_start, now, R.DUTY_ON))
-        if self.strain is not None:
-            self._end_busy_stretch(agent, now)
-            agent.day_duty += now - agent.duty_start
-            self.strain.go_home(agent, now)
+        self.recorder.duty_stretch(agent.id, agent.position.index, agent.group.index, agent.duty_start, now,
+                                   R.DUTY_ON)
+        self.strain.go_home(agent, now)
 
-    def _on_break_due(self, event: simpy.Event) -> None:
+    def _on_break_due(self, event: Due) -> None:
         """A planned break or off-phone block falls due: start it if the agent is free, else defer it."""
         agent, piece = event.value
         if not agent.on_duty or agent.leave_after_call or agent.draining:
@@ -101,10 +107,10 @@ class DutyEvents:
         agent.pending.append(piece)
         if not agent.busy and not agent.on_break:
             agent.group.idle.remove(agent)
-            if not self._take_pending_break(agent):
-                self._agent_free(agent)
+            if not self.take_pending_break(agent):
+                self.agent_free(agent)
 
-    def _take_pending_break(self, agent: Agent) -> bool:
+    def take_pending_break(self, agent: Agent) -> bool:
         """Start the agent's oldest pending piece (cut at the end of duty); False if none can start."""
         now = self.env.now
         while agent.pending:
@@ -121,31 +127,28 @@ class DutyEvents:
             agent.on_break = True
             agent.piece = piece
             agent.break_start = now
-            if self.strain is not None:
-                self._end_busy_stretch(agent, now)
-                self.strain.rest(agent, now, self.strain.tau_break)
+            self.strain.start_break(agent, now)
             self._at(finish - now, self._on_break_end, (agent, result))
             return True
         return False
 
-    def _on_break_end(self, event: simpy.Event) -> None:
+    def _on_break_end(self, event: Due) -> None:
         agent, result = event.value
         piece = agent.piece
         now = self.env.now
         agent.on_break = False
-        self.duty.append((agent.id, agent.position.index, agent.group.index, agent.break_start, now, piece[2]))
+        self.recorder.duty_stretch(agent.id, agent.position.index, agent.group.index, agent.break_start, now,
+                                   piece[2])
         self._record_break(agent, piece, agent.break_start, now - agent.break_start, result)
-        if self.strain is not None:
-            agent.day_break += now - agent.break_start
-        self._agent_free(agent)
+        self.strain.end_break(agent, now - agent.break_start)
+        self.agent_free(agent)
 
-    def _record_break(self, agent: Agent, piece: tuple[float, float, int], t_start: float, delivered: float,
-                      result: int) -> None:
+    def _record_break(self, agent: Agent, piece: Piece, t_start: float, delivered: float, result: int) -> None:
         start, end, kind = piece
-        self.breaks.append((agent.id, agent.position.index, agent.group.index, kind, start, end - start, t_start,
-                            delivered, result))
+        self.recorder.break_piece(agent.id, agent.position.index, agent.group.index, kind, start, end - start,
+                                     t_start, delivered, result)
 
-    def _on_slot_tick(self, event: simpy.Event) -> None:
+    def _on_slot_tick(self, event: Due) -> None:
         """Snapshot of every on-duty agent's strain at the start of each planning interval."""
         slot = event.value
         now = self.env.now
@@ -154,7 +157,22 @@ class DutyEvents:
             if values:
                 ordered = sorted(values)
                 p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-                self.strain_snapshots.append((slot, group.index, len(values), sum(values) / len(values), p90,
-                                              ordered[-1]))
+                self.recorder.strain_interval(slot, group.index, len(values), sum(values) / len(values),
+                                                       p90, ordered[-1])
         if slot + 1 < self.calendar.n_slots:
             self._at(self.calendar.interval, self._on_slot_tick, slot + 1)
+
+    def close(self, now: float) -> None:
+        """Record the duty stretches, breaks and pending pieces still open when the horizon ends."""
+        for group in self.groups:
+            for agent in group.agents:
+                if agent.on_break:
+                    self.recorder.duty_stretch(agent.id, agent.position.index, group.index, agent.break_start,
+                                               now, agent.piece[2])
+                    self._record_break(agent, agent.piece, agent.break_start, now - agent.break_start,
+                                       R.BREAK_OPEN)
+                for piece in agent.pending:
+                    self._record_break(agent, piece, math.nan, 0.0, R.BREAK_OPEN)
+                if agent.on_duty:
+                    self.recorder.duty_stretch(agent.id, agent.position.index, group.index, agent.duty_start,
+                                               now, R.DUTY_ON)

@@ -7,6 +7,8 @@ the next opening instead, spread over ``closed_spread`` so that the morning is n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ccsim import rng
@@ -32,7 +34,7 @@ class RedialModel:
         self.enabled = spec is not None and spec.enabled
         self.max_attempts = spec.max_attempts if spec else 1
         self.spread = spec.closed_spread if spec else 0.0
-        self.rules: dict[int, tuple[RedialRule, object]] = {}
+        self.rules: dict[int, tuple[RedialRule, Callable[[float], float]]] = {}
         self.back_to_queue_left: set[int] = set()  # outcomes whose redial returns to the queue left
         if spec is not None:
             for outcome, reason in REASON_OF_OUTCOME.items():

@@ -22,12 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ccsim import units
+from ccsim.breaks import breaks_for
 from ccsim.config.scenario import Staffing, weekday_name
 from ccsim.config.workforce import Shift
-from ccsim.metrics import records as R
 from ccsim.model.calendar import Calendar, step_at_slot_starts
-
-GOLDEN_FRACTION = 0.6180339887498949
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,9 @@ def headcount_grid(staffing: Staffing, calendar: Calendar) -> np.ndarray:
     grid = np.zeros(calendar.n_slots, dtype=int)
     for day in range(calendar.days):
         steps = staffing.headcount_by_weekday.get(weekday_name(int(calendar.weekday[day])), staffing.headcount)
-        if staffing.headcount_by_date:
-            steps = staffing.headcount_by_date.get(calendar.date(day), steps)
+        date = calendar.date(day)
+        if staffing.headcount_by_date and date is not None:
+            steps = staffing.headcount_by_date.get(date, steps)
         values = step_at_slot_starts(steps, calendar.interval, calendar.slots_per_day)
         grid[calendar.day_slots(day)] = values.astype(int)
     return np.where(calendar.open_mask, grid, 0)
@@ -78,37 +77,6 @@ def positions_from_grid(grid: np.ndarray, calendar: Calendar) -> list[Position]:
             position.spans.setdefault(day, []).append(DutySpan(start, end, drain=end in closing))
         positions.append(position)
     return positions
-
-
-def _place_block(begin: float, length: float, limit: float,
-                 taken: list[tuple[float, float, int]]) -> tuple[float, float]:
-    """A block of ``length`` from ``begin``, stepped past every piece in ``taken`` it would overlap."""
-    for b_start, b_end, _ in sorted(taken):
-        if begin < b_end and begin + length > b_start:
-            begin = b_end  # step past a break it would overlap
-    return begin, min(begin + length, limit)
-
-
-def breaks_for(shift: Shift, index: int, start: float, training: float = 0.0) -> tuple[tuple[float, float, int], ...]:
-    """Breaks and off-phone blocks of the ``index``-th agent of a shift starting at ``start`` (run seconds).
-
-    ``training``: share of the shift the training policy takes off the phones, as a block of its
-    own (kind ``training``) so planned and delivered training can be told from other off-phone time.
-    """
-    offset = round(shift.break_stagger * ((index * GOLDEN_FRACTION) % 1.0) / 60.0) * 60.0
-    breaks = [(start + b.after + offset, start + b.after + offset + b.length, R.DUTY_BREAK) for b in shift.breaks]
-    end_of_shift = start + shift.length
-    training = min(training, max(0.0, 0.5 - shift.off_phone))
-    for share, kind, phase in ((shift.off_phone, R.DUTY_OFF_PHONE, 0.5), (training, R.DUTY_TRAINING, 0.0)):
-        if share <= 0:
-            continue
-        block = share * shift.length
-        room = max(shift.length - 2 * units.HOUR - block, 0.0)
-        begin = start + min(units.HOUR, shift.length / 4) + room * ((index * GOLDEN_FRACTION + phase) % 1.0)
-        begin, end = _place_block(begin, block, end_of_shift, breaks)
-        if end > begin:
-            breaks.append((begin, end, kind))
-    return tuple(sorted(breaks))
 
 
 def positions_from_shifts(shifts: list[Shift], calendar: Calendar, training: float = 0.0) -> list[Position]:

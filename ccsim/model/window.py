@@ -21,24 +21,20 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ccsim.metrics import records as R
 
 if TYPE_CHECKING:
+    from ccsim.metrics.records import RunRecords
     from ccsim.model.calendar import Calendar
-    from ccsim.model.centre import RunRecords
 
 
-def _shifted(rows: list[tuple], keep_column: int, columns: Sequence[int], lead: float) -> list[tuple]:
+def _shifted(rows: np.ndarray, keep_column: int, columns: Sequence[int], lead: float) -> np.ndarray:
     """Rows whose ``keep_column`` is at or after ``lead``, with ``columns`` moved back by ``lead``."""
-    out = []
-    for row in rows:
-        if not row[keep_column] >= lead:  # NaN (never happened) counts as before
-            continue
-        values = list(row)
-        for c in columns:
-            values[c] -= lead  # NaN stays NaN
-        out.append(tuple(values))
-    return out
+    kept = rows[rows[:, keep_column] >= lead]  # NaN (never happened) counts as before
+    kept[:, list(columns)] -= lead  # NaN stays NaN
+    return kept
 
 
 def cut_to_window(records: RunRecords, reported: Calendar, counters_at_start: dict[str, float]) -> RunRecords:
@@ -50,28 +46,17 @@ def cut_to_window(records: RunRecords, reported: Calendar, counters_at_start: di
     call_cols = R.CALL_COLUMNS
     calls = _shifted(records.calls, call_cols.index("t_arrive"),
                      [call_cols.index(c) for c in ("t_arrive", "t_ivr_end", "t_first_answer", "t_end")], lead)
-    kept_calls = {row[0] for row in calls}
     leg_cols = R.LEG_COLUMNS
-    leg_times = [leg_cols.index(c) for c in ("t_enqueue", "t_answer", "t_end_talk", "t_end")]
-    legs = []
-    for row in records.legs:
-        if row[0] in kept_calls:
-            values = list(row)
-            for c in leg_times:
-                values[c] -= lead
-            legs.append(tuple(values))
+    legs = records.legs[np.isin(records.legs[:, leg_cols.index("call_id")], calls[:, call_cols.index("call_id")])]
+    legs[:, [leg_cols.index(c) for c in ("t_enqueue", "t_answer", "t_end_talk", "t_end")]] -= lead
     story_cols = R.STORY_COLUMNS
     stories = _shifted(records.stories, story_cols.index("t_first"),
                        [story_cols.index(c) for c in ("t_first", "t_end")], lead)
     duty_cols = R.DUTY_COLUMNS
     start, end = duty_cols.index("t_start"), duty_cols.index("t_end")
-    duty = []
-    for row in records.duty:
-        if row[end] > lead:
-            values = list(row)
-            values[start] = max(values[start], lead) - lead
-            values[end] -= lead
-            duty.append(tuple(values))
+    duty = records.duty[records.duty[:, end] > lead]
+    duty[:, start] = np.maximum(duty[:, start], lead) - lead
+    duty[:, end] -= lead
     break_cols = R.BREAK_COLUMNS
     breaks = _shifted(records.breaks, break_cols.index("t_planned"),
                       [break_cols.index(c) for c in ("t_planned", "t_start")], lead)

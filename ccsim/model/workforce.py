@@ -48,7 +48,7 @@ class Seat:
 class WorkforceModel:
     """Daily decisions for every seat; with no ``workforce`` block, agents simply work their rota."""
 
-    def __init__(self, spec: Workforce | None, seats: list[Seat], strain: StrainModel | None, seed: int,
+    def __init__(self, spec: Workforce | None, seats: list[Seat], strain: StrainModel, seed: int,
                  replication: int, first_new_id: int):
         self.spec = spec
         self.seats = seats
@@ -65,6 +65,13 @@ class WorkforceModel:
                     seat.agent.exhaustion = spec.initial_exhaustion
                     self._personalise(seat.agent)
 
+    @property
+    def life(self) -> Workforce:
+        """The ``workforce`` block; only the daily decisions that exist with one ask for it."""
+        if self.spec is None:
+            raise RuntimeError("no workforce block: agents simply work their rota")
+        return self.spec
+
     # ------------------------------------------------------------------ people
 
     def _draw(self, agent: Agent, day: int, purpose: int) -> float:
@@ -72,7 +79,7 @@ class WorkforceModel:
 
     def _personalise(self, agent: Agent) -> None:
         """Give an agent a personal speed: lognormal with mean 1 (Gans et al. 2010 heterogeneity)."""
-        sigma = self.spec.speed_log_sd
+        sigma = self.life.speed_log_sd
         if sigma > 0:
             u = rng.Keyed(rng.mix64(self.speed_key, agent.id)).u(SPEED)
             agent.base_speed = math.exp(-sigma * sigma / 2.0 + sigma * NormalDist().inv_cdf(u))
@@ -82,7 +89,7 @@ class WorkforceModel:
         agent = Agent(self.next_id, seat.position, seat.group)
         self.next_id += 1
         agent.hired_day = day
-        agent.training_left = self.spec.hiring.training_days
+        agent.training_left = self.life.hiring.training_days
         self._personalise(agent)
         seat.agent = agent
         seat.group.agents.append(agent)
@@ -91,7 +98,7 @@ class WorkforceModel:
 
     def _refresh_performance(self, agent: Agent, day: int) -> None:
         """Speed and resolution shift for today: learning curve of new hires and exhaustion coupling."""
-        spec = self.spec
+        spec = self.life
         factor = 1.0
         shift = 0.0
         if agent.hired_day >= 0:
@@ -126,7 +133,7 @@ class WorkforceModel:
             if agent.resigned:
                 self._record(seat, agent, day, math.nan)
                 seat.agent = None
-                seat.hire_day = day + math.ceil(self.spec.hiring.lag_days)
+                seat.hire_day = day + math.ceil(self.life.hiring.lag_days)
                 self.leavers += 1
                 continue
             if agent.status == R.STATUS_WORKING:
@@ -135,7 +142,7 @@ class WorkforceModel:
         return on_duty
 
     def _status(self, agent: Agent, day: int, scheduled: bool) -> int:
-        absence = self.spec.absence
+        absence = self.life.absence
         if absence is not None and self._draw(agent, day, RESIGN) < (
                 absence.resignation_base * WORKING_DAYS_PER_DAY * agent.group.quit_factor
                 * absence.resignation_multiplier**agent.exhaustion):
@@ -153,7 +160,6 @@ class WorkforceModel:
         if agent.training_left > 0:
             agent.training_left -= 1
             return R.STATUS_TRAINING
-        absence = self.spec.absence
         if absence is None:
             agent.working_days_since_training += 1
             return R.STATUS_WORKING
@@ -176,14 +182,15 @@ class WorkforceModel:
         """Record every seat's day and update exhaustion (called at the midnight that ends ``day``)."""
         if self.spec is None:
             return
-        exhaustion_spec = self.spec.exhaustion
+        spec = self.spec
+        exhaustion_spec = spec.exhaustion
         decay = math.exp(-1.0 / exhaustion_spec.decay_days)
         for seat in self.seats:
             agent = seat.agent
             if agent is None:
                 # Vacant all day (the day a person resigns has its own row, recorded at the start).
                 scheduled = seat.position.scheduled_seconds(day)
-                if scheduled > 0 and seat.hire_day - math.ceil(self.spec.hiring.lag_days) != day:
+                if scheduled > 0 and seat.hire_day - math.ceil(spec.hiring.lag_days) != day:
                     self.rows.append((-1, seat.position.index, seat.group.index, day, R.STATUS_VACANT, scheduled,
                                       0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, math.nan, math.nan, 0.0, math.nan,
                                       math.nan, False, False))

@@ -1,0 +1,49 @@
+"""The engine's scheduler shortcut orders events exactly as ``env.timeout`` would."""
+
+from __future__ import annotations
+
+import simpy
+
+from ccsim.model.clock import Clock
+
+
+def test_clock_interleaves_with_timeouts_in_timeout_order():
+    env = simpy.Environment()
+    clock = Clock(env)
+    seen: list[tuple[float, str]] = []
+
+    def note(event) -> None:
+        seen.append((env.now, event.value))
+
+    # Same times from both kinds: ties must go in scheduling order, whichever kind scheduled them.
+    clock.at(2.0, note, "clock-a")
+    env.timeout(2.0, "timeout-b").callbacks.append(note)
+    clock.at(1.0, note, "clock-c")
+    env.timeout(2.0, "timeout-d").callbacks.append(note)
+    clock.at(2.0, note, "clock-e")
+    env.run()
+    assert seen == [(1.0, "clock-c"), (2.0, "clock-a"), (2.0, "timeout-b"), (2.0, "timeout-d"), (2.0, "clock-e")]
+
+
+def test_clock_callbacks_may_schedule_more():
+    env = simpy.Environment()
+    clock = Clock(env)
+    times: list[float] = []
+
+    def again(event) -> None:
+        times.append(env.now)
+        if event.value < 3:
+            clock.at(0.5, again, event.value + 1)
+
+    clock.at(1.0, again, 0)
+    env.run(until=10)
+    assert times == [1.0, 1.5, 2.0, 2.5]
+
+
+def test_clock_refuses_negative_delays():
+    clock = Clock(simpy.Environment())
+    try:
+        clock.at(-1.0, lambda _: None)
+    except ValueError:
+        return
+    raise AssertionError("a negative delay was accepted")

@@ -1,0 +1,62 @@
+"""The output schema: the recorder writes each record kind's columns in order, and codes map to labels."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ccsim.metrics import records as R
+from ccsim.metrics.tables import _labels
+
+KINDS = [
+    ("leg", "legs", R.LEG_COLUMNS),
+    ("call", "calls", R.CALL_COLUMNS),
+    ("story", "stories", R.STORY_COLUMNS),
+    ("duty_stretch", "duty", R.DUTY_COLUMNS),
+    ("break_piece", "breaks", R.BREAK_COLUMNS),
+    ("strain_interval", "strain_intervals", R.STRAIN_INTERVAL_COLUMNS),
+]
+
+
+@pytest.mark.parametrize(("method", "rows", "columns"), KINDS)
+def test_recorder_writes_the_schema_columns_in_order(method, rows, columns):
+    writer = getattr(R.Recorder(), method)
+    assert tuple(inspect.signature(writer).parameters) == columns
+    recorder = R.Recorder()
+    # Every column gets a distinct value by name: a row that swaps two columns cannot pass.
+    values = {name: index * 10 + 7 for index, name in enumerate(columns)}
+    getattr(recorder, method)(**values)
+    assert getattr(recorder, rows) == [tuple(values[name] for name in columns)]
+
+
+@pytest.mark.parametrize(("codes", "labels"), [
+    (R.LegOutcome, R.LEG_OUTCOMES), (R.CallOutcome, R.CALL_OUTCOMES), (R.TalkOutcome, R.TALK_OUTCOMES),
+    (R.StoryOutcome, R.STORY_OUTCOMES), (R.DifficultCause, R.DIFFICULT_CAUSES), (R.DutyKind, R.DUTY_KINDS),
+    (R.BreakResult, R.BREAK_RESULTS), (R.Status, R.STATUSES),
+])
+def test_codes_are_contiguous_and_their_labels_are_the_categories(codes, labels):
+    values = sorted(int(m) for m in codes)
+    assert values == list(range(len(values)))
+    none = getattr(codes, "NONE", None)
+    assert len(labels) == len(values) - (1 if none is not None else 0)
+    if none is not None:
+        assert int(none) == len(labels)  # the last code, shown as a missing label
+    frame = pd.Series(np.array(values, dtype=float))
+    categorical = _labels(frame, labels)
+    assert list(categorical.categories) == list(labels)
+    shown = [None if pd.isna(v) else v for v in categorical]
+    assert shown[:len(labels)] == list(labels)
+    assert all(v is None for v in shown[len(labels):])
+
+
+def test_labels_the_tables_have_always_shown():
+    # Measures, reports and calibration read these strings: they must not change with the codes.
+    assert R.TALK_OUTCOMES == ("resolved", "transfer_warm", "transfer_cold", "unresolved", "misroute_transfer",
+                               "cut_off", "hung_up", "open")
+    assert R.STORY_OUTCOMES == ("open", "resolved", "lost", "diverted")
+    assert R.DUTY_KINDS == ("on_duty", "break", "off_phone", "training")
+    assert R.CALL_OUTCOMES[R.CALL_CALLBACK_LOST] == "callback_lost"
+    assert len(R.CALL_OUTCOMES) == R.TRIGGER_FRESH
