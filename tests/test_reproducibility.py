@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -28,9 +29,15 @@ def test_same_seed_gives_byte_identical_results_folders(tmp_path):
     assert {"scenario.yaml", "summary.json", "summary.csv", "replications.csv", "provenance.json",
             "tables/calls.parquet", "tables/legs.parquet", "tables/intervals.parquet",
             "tables/group_intervals.parquet", "tables/agents.parquet", "tables/duty.parquet"} <= set(a)
-    # provenance.json and the report (which shows the provenance) record when and where the run was.
-    different = [name for name in a if name not in {"provenance.json", "report.html"} and a[name] != b[name]]
+    # provenance.json and the report (which shows the provenance) record when and where the run was;
+    # complete.json carries the invocation's run id and the provenance's size.
+    different = [name for name in a if name not in {"provenance.json", "report.html", "complete.json"}
+                 and a[name] != b[name]]
     assert not different
+    marked_a, marked_b = (json.loads(x["complete.json"])["files"] for x in (a, b))
+    assert set(marked_a) == set(marked_b)
+    assert {k: v for k, v in marked_a.items() if k != "provenance.json"} == \
+        {k: v for k, v in marked_b.items() if k != "provenance.json"}
 
 
 def test_replications_differ_and_seed_changes_results():
