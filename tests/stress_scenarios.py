@@ -1,4 +1,4 @@
-"""The stress calibration set-up of modelling-notes 3.4 at a chosen load and difficult share."""
+"""The stress calibration set-up of docs/background/agents.md at a chosen load and difficult share."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ from ccsim.analytic import (
     square_root_staffing,
 )
 
-# modelling-notes 1.5: λ = 600 calls/h, E[S] = 300 s, E[τ] = 300 s, T = 20 s.
+# The worked M/M/n+M example: λ = 600 calls/h, E[S] = 300 s, E[τ] = 300 s, T = 20 s.
 LAM = 600 / 3600
 ES = 300.0
 PATIENCE = 300.0
@@ -161,7 +161,7 @@ def exact_erlang_b(n: int, a: Fraction) -> Fraction:
 
 
 def exact_erlang_c(n: int, a: Fraction) -> Fraction:
-    """Erlang C from the sum formula of modelling-notes 1.2, in exact arithmetic."""
+    """Erlang C from its sum formula, in exact arithmetic."""
     top = a**n / math.factorial(n) * n / (n - a)
     return top / (sum(a**k / math.factorial(k) for k in range(n)) + top)
 

@@ -145,7 +145,7 @@ def test_fewer_first_line_agents_feed_redials_and_difficult_callers():
 
 def test_redial_fixed_point_matches_erlang_a():
     # Stationary M/M/n+M with redials after abandoning (probability r, no decay, exponential delay):
-    # the total offered rate solves lambda = lambda0 + r * lambda * P_ab(lambda) (modelling-notes 1.6).
+    # the total offered rate solves lambda = lambda0 + r * lambda * P_ab(lambda) (the fixed point of Koole's Erlang X).
     fresh, talk, patience, agents, r = 600 / 3600, 300.0, 300.0, 48, 0.6
     scenario = mmn(rate_per_hour=600, agents=agents, days=2, warmup=4 * 3600, replications=6,
                    redials={"max_attempts": 100, "queue_abandon": {"probability": r, "decay": 1.0,

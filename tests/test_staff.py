@@ -45,7 +45,7 @@ from tests.conftest import mmn
 
 runner = CliRunner()
 
-# A half day in hours, open from midnight: the M/M/n+M of modelling-notes 1.5 (600 calls/h,
+# A half day in hours, open from midnight: the worked M/M/n+M example of docs/validation.md (600 calls/h,
 # 300 s talk, 300 s patience) in 60-minute intervals, the first hour left out as warm-up.
 HALF_DAY = {"interval": "60min", "opening_hours": {"mon": "00:00-12:00"}}
 
@@ -149,7 +149,7 @@ def test_every_queue_falls_on_the_groups_that_rank_it_first():
 def test_stationary_erlang_a_centre_gets_the_exact_erlang_a_staffing():
     """M/M/n+M: the simulated requirement is the exact Erlang A headcount within one agent."""
     exact = min_agents_erlang_a(600 / 3600, 300, 300, service_level=0.8, threshold=20, sl_definition="of_offered")
-    assert exact == 54  # modelling-notes 1.5: 53 agents give 79.6 % served within 20 s
+    assert exact == 54  # Erlang A: 53 agents give 79.6 % served within 20 s
     result = recommend_staffing(mmn(agents=50, horizon=HALF_DAY), Targets(0.8, 20), replications=8, iterations=6,
                                 jobs=1)
     table = judged(requirements_table(result))

@@ -3,7 +3,8 @@
 Units: every time is in **seconds** and every rate is **per second**. ``a`` always means the
 offered load in Erlangs, ``a = arrival_rate * mean_service``.
 
-Notation follows modelling-notes section 1: λ arrival rate, μ = 1/E[S] service rate,
+Notation follows Gans, Koole & Mandelbaum (2003), "Telephone call centers: tutorial, review, and
+research prospects", MSOM 5(2):79-141: λ arrival rate, μ = 1/E[S] service rate,
 θ = 1/E[τ] abandonment rate, n agents, W the actual wait, V the offered wait (the wait of a
 caller with infinite patience). Waiting probabilities are seen by an arriving caller (PASTA).
 
@@ -436,7 +437,9 @@ def erlang_a(
         mean_service: E[S] in seconds (> 0), exponential.
         mean_patience: E[τ] in seconds (> 0, finite), exponential.
 
-    Formulas (modelling-notes 1.3), with x = nμ/θ, y = λ/θ, E = B(n, a):
+    Formulas (Garnett, Mandelbaum & Reiman 2002, MSOM 4(3):208-227; closed forms as in Mandelbaum &
+    Zeltyn, "The Palm/Erlang-A queue, with applications to call centers", Technion 2005),
+    with x = nμ/θ, y = λ/θ, E = B(n, a):
     P(W>0) = A·E / (1 + (A-1)·E), P(Ab) = P(Ab | W>0)·P(W>0), E[W] = P(Ab)/θ.
 
     Edge cases: the system is stable at any load. With ``n = 0`` every caller waits and

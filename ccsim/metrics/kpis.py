@@ -2,7 +2,7 @@
 
 Names are stable and carry their unit where they have one (``_s`` = seconds). Queue measures
 (ASA, service level, abandonment) count queue visits (legs) that ended in the horizon; the
-three service-level definitions follow modelling-notes 1.3:
+three service-level definitions are the ones in common use (Gans, Koole & Mandelbaum 2003, §2):
 
 * ``service_level``: answered within the threshold / (answered + abandoned), i.e. of offered;
 * ``service_level_of_answered``: answered within the threshold / answered;

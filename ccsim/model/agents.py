@@ -1,6 +1,7 @@
 """Agents as individuals: duty state, personal speed, and strain updated lazily by closed forms.
 
-Strain S of an agent (modelling-notes 3.3) is piecewise: it rises linearly while talking
+Strain S of an agent (docs/background/agents.md; its constants are assumptions) is piecewise: it
+rises linearly while talking
 (``S += slope * t``) and decays exponentially otherwise (``S *= exp(-t / tau)``, tau depending on
 idle, wrap-up or break). Nothing ticks: :meth:`StrainModel.settle` brings an agent's strain up to
 the present at each change of state, and accumulates, in closed form, the day's strain integral and

@@ -4,7 +4,8 @@ The process is a nonhomogeneous Poisson process with a rate that is constant wit
 interval: the count in an interval is Poisson and, given the count, the times are independent
 uniforms in the interval. That is exact for piecewise-constant rates and needs no thinning.
 A daily busyness factor Z_d ~ Gamma(shape 1/cv^2, scale cv^2) (mean 1) multiplies every rate of
-day d (Oreshkin, Regnard & L'Ecuyer; modelling-notes 2.3).
+day d (Oreshkin, Régnard & L'Ecuyer, "Rate-based daily arrival process models with application to call
+centres", Operations Research 64(2), 2016).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Frustration and the difficult calls that failure makes (modelling-notes 5.3).
+"""Frustration and the difficult calls that failure makes (docs/background/model.md; the
+direction follows Webb, Yu & Bretthauer, SSRN 3706565, and SQM's survey data).
 
 * **Frustration**: each failed attempt (and each cold transfer) adds points to the person; a solved
   problem halves them (the caller calms down, though not all the way: an assumption). A person's

@@ -1,4 +1,5 @@
-"""Whether and when a person tries again after a failed attempt (modelling-notes 5.3).
+"""Whether and when a person tries again after a failed attempt (docs/background/model.md;
+redial probabilities from the Anonymous Bank data, Brown et al. 2005, JASA 100(469)).
 
 The probability after the k-th failure of a story is ``probability * decay**(k - 1)``; no story has
 more than ``max_attempts`` attempts. A redial that would fall while the centre is closed comes at

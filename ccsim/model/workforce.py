@@ -2,7 +2,7 @@
 
 Once a day, at midnight, :meth:`WorkforceModel.close_day` records each seat's day (one row of the
 ``agent_days`` table) and updates each agent's exhaustion from the day's mean strain on duty
-(modelling-notes 3.3):
+(docs/background/agents.md):
 
     working day:   E <- E exp(-1 / tau_E) + alpha (1 - E) max(0, S_mean - S_0) / S_0
     other days:    E <- E exp(-1 / tau_E)
