@@ -249,6 +249,9 @@ def test_money_shows_every_component_with_the_currency(shipped):
     assert "EUR" in stacked.layout.title.text
     others = next(f for f in figures if "Revenue" in f.layout.title.text)
     assert any("Customers lost" in (a.text or "") for a in others.layout.annotations)
+    # Money rows of the headline tables carry the currency as their unit.
+    rows = {row.info.name: row.info.unit for row in builder.kpi_rows(["cost_total", "revenue", "asa_s"])}
+    assert rows == {"cost_total": "EUR", "revenue": "EUR", "asa_s": "s"}
 
 
 def test_verdicts_and_worst_group_from_paired_intervals(shipped):

@@ -8,6 +8,7 @@ compare`` runs them), and unpaired (Welch) otherwise; the page says which.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,10 +79,14 @@ class ReportContext:
 
     def kpi_rows(self, names: Sequence[str]) -> list[P.KpiRow]:
         rows = []
+        currency = self.currency()
         for name in names:
             values = [self.estimates[item.label].get(name) for item in self.loaded]
             diffs = [self.differences[v.label].get(name) for v in self.variants]
-            rows.append(P.KpiRow(kpi_info(name), values, diffs))
+            info = kpi_info(name)
+            if info.kind == "money" and currency and not info.unit:
+                info = dataclasses.replace(info, unit_text=currency)  # money shows its currency in every table
+            rows.append(P.KpiRow(info, values, diffs))
         return rows
 
     def kpi_frame(self, names: Sequence[str]) -> pd.DataFrame:
