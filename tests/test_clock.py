@@ -47,3 +47,31 @@ def test_clock_refuses_negative_delays():
     except ValueError:
         return
     raise AssertionError("a negative delay was accepted")
+
+
+def test_clock_run_matches_env_run():
+    """The engine's loop processes the same events in the same order as ``env.run(until=...)``, stop included."""
+
+    def world(use_clock_loop: bool) -> list[tuple[float, str]]:
+        env = simpy.Environment()
+        clock = Clock(env)
+        seen: list[tuple[float, str]] = []
+
+        def note(event) -> None:
+            seen.append((env.now, event.value))
+
+        for i, delay in enumerate((3.0, 1.0, 5.0, 5.0, 2.0)):
+            clock.at(delay, note, f"clock-{i}")
+            env.timeout(delay, f"timeout-{i}").callbacks.append(note)
+        clock.at(6.0, note, "at-the-stop")  # at `until`: SimPy stops first
+        env.timeout(7.0, "after").callbacks.append(note)
+        if use_clock_loop:
+            clock.run(until=6.0)
+        else:
+            env.run(until=6.0)
+        seen.append((env.now, "end"))
+        return seen
+
+    ours = world(True)
+    assert ours == world(False)
+    assert ours[-1] == (6.0, "end") and (6.0, "at-the-stop") not in ours

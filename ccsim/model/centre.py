@@ -80,7 +80,8 @@ class ContactCentre:
         self._day_script: list[ScriptedCall] = []
         self.forced: dict[int, ScriptedCall] = {}  # story id -> what its script forces
         self.env = simpy.Environment()
-        self._at = Clock(self.env).at
+        self.clock = Clock(self.env)
+        self._at = self.clock.at
         self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
         self.recorder = R.Recorder()
         self.in_system: dict[int, Call] = {}
@@ -170,7 +171,7 @@ class ContactCentre:
         counters_at_start: dict[str, float] = {}
         if self.calendar.lead_days:
             self._at(self.calendar.lead, lambda _: counters_at_start.update(self.counters))
-        self.env.run(until=self.calendar.length)
+        self.clock.run(until=self.calendar.length)
         self._close_books()
         rows = self.recorder.finish()
         agent_days = self.workforce.rows

@@ -9,33 +9,48 @@ environment's own event counter), so events are processed in exactly the order `
 would give them, and anything else scheduled on the environment (tests' probes) interleaves as
 before. :meth:`simpy.Environment.step` needs only ``callbacks`` and ``_ok`` of what it pops.
 
+:meth:`Clock.run` is the engine's event loop: it pops the same heap in the same order as
+:meth:`simpy.Environment.run` and runs a :class:`Due`'s callback directly, handing any other
+event to :meth:`simpy.Environment.step`. Stepping costs a method call, a ``try`` block, a list of
+callbacks and a failure check per event; the engine's events never fail and have one callback
+each, and a profile put SimPy's loop at about a sixth of the engine's time.
+
 Written against SimPy 4.1 (``Environment._queue``, ``_eid``, ``_now``); ``tests/test_clock.py``
-checks the ordering against ``env.timeout``.
+checks the ordering against ``env.timeout`` and the loop against ``env.run``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, URGENT
 
 
 class Due:
-    """A scheduled callback: what :meth:`simpy.Environment.step` pops and runs."""
+    """A scheduled callback: what :meth:`Clock.run` (or :meth:`simpy.Environment.step`) pops and runs."""
 
-    __slots__ = ("callbacks", "value")
+    __slots__ = ("callback", "value")
     _ok = True  # never fails: step() checks this after the callbacks
 
-    def __init__(self, callback: Callable[[Any], None], value: Any):
-        self.callbacks: list[Callable[[Any], None]] | None = [callback]
+    def __init__(self, callback: Callable[[Any], None] | None, value: Any):
+        self.callback = callback  # None once run
         self.value: Any = value  # what the callback reads: a tuple of the objects it concerns
+
+    # simpy.Environment.step reads the callbacks as a list and sets them to None once it has run them.
+    @property
+    def callbacks(self) -> list[Callable[[Any], None]] | None:
+        return [self.callback] if self.callback is not None else None
+
+    @callbacks.setter
+    def callbacks(self, callbacks: list[Callable[[Any], None]] | None) -> None:
+        self.callback = callbacks[0] if callbacks else None
 
 
 class Clock:
-    """``at(delay, callback, value)`` on one SimPy environment."""
+    """``at(delay, callback, value)`` on one SimPy environment, and the loop that runs it."""
 
     __slots__ = ("env", "_queue", "_eid")
 
@@ -49,3 +64,30 @@ class Clock:
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
         heappush(self._queue, (self.env._now + delay, NORMAL, next(self._eid), Due(callback, value)))
+
+    def run(self, until: float) -> None:
+        """Process events until simulated time ``until`` (seconds), as ``env.run(until=until)`` does.
+
+        The stop is scheduled the way SimPy schedules it (``URGENT`` at ``until``), so the events
+        processed, and their order, are exactly those of ``env.run(until=until)``.
+        """
+        env = self.env
+        if until <= env._now:
+            raise ValueError(f"until ({until}) must be greater than the current simulation time")
+        stop = simpy.Event(env)
+        stop._ok = True
+        stop._value = None
+        env.schedule(stop, URGENT, until - env._now)
+        queue = self._queue
+        while True:
+            entry = heappop(queue)
+            due = entry[3]
+            if due.__class__ is Due:
+                env._now = entry[0]
+                due.callback(due)  # type: ignore[misc]  # a Due on the heap has not run yet
+            elif due is stop:
+                env._now = entry[0]
+                return
+            else:  # anything else on the environment: SimPy processes it as it would
+                heappush(queue, entry)
+                env.step()
