@@ -19,7 +19,7 @@ import operator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
+from scipy import special
 
 __all__ = [
     "SERVICE_LEVEL_KEYS",
@@ -391,6 +391,8 @@ class ErlangAResult:
 
         def integrand(s: float) -> float:
             return theta * math.exp(-theta * s) * self._offered_tail_ratio(s, log_a)
+
+        from scipy import integrate  # here: scipy.integrate costs every command start-up about 0.3 s
 
         value, _err = integrate.quad(integrand, 0.0, t, epsabs=1e-13, epsrel=1e-10, limit=200)
         return _clip01(self.p_wait * value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim import units
 from ccsim.breaks import breaks_for
@@ -51,6 +50,9 @@ def cover_requirement(requirement: np.ndarray, shifts: list[Shift], interval: fl
     Intervals no shift can cover are left short (reported in ``shortfall``) rather than making
     the problem infeasible.
     """
+    # Here, not at the top: scipy.optimize costs every command start-up about 0.2 s.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     requirement = np.asarray(requirement, dtype=float)
     if not shifts:
         return Cover({}, np.zeros_like(requirement), 0.0, np.maximum(requirement, 0), np.zeros_like(requirement))
