@@ -36,7 +36,8 @@ def simulate(scenario: Scenario, replication: int = 0, keep_tables: bool = True,
     """Simulate one replication of ``scenario`` (with ``script``: its fresh calls, see :mod:`ccsim.model.script`)."""
     started = time.perf_counter()
     records = ContactCentre(scenario, replication, script).run()
-    tables = build_tables(records, scenario)
+    tables = build_tables(records, scenario, release=True)
+    del records  # a long run's records are as large as its tables: never hold both
     kpis = run_kpis(tables, scenario)
     if not keep_tables:
         tables = RunTables(*(frame.iloc[0:0] for frame in vars(tables).values()))
