@@ -18,7 +18,7 @@ import pandas as pd
 from ccsim.config.scenario import Scenario
 from ccsim.metrics.catalogue import breakdown_name
 from ccsim.metrics.difficult import difficult_kpis
-from ccsim.metrics.tables import RunTables
+from ccsim.metrics.tables import RunTables, since
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -81,10 +81,10 @@ def breakdown_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     with the queue and interval measures in :func:`ccsim.metrics.kpis.run_kpis`.)
     """
     warmup = scenario.horizon.warmup
-    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    legs = since(tables.legs, "t_enqueue", warmup)
     queues, groups = [str(q) for q in scenario.queues], [str(g) for g in scenario.groups]
     kpis = handle_time_kpis(legs, queues, groups)
-    kpis.update(difficult_kpis(tables.calls[tables.calls["t_arrive"] >= warmup]))
+    kpis.update(difficult_kpis(since(tables.calls, "t_arrive", warmup)))
     if scenario.workforce is not None:
         kpis.update(group_burnout(tables, warmup, groups))
     return kpis

@@ -21,7 +21,7 @@ from ccsim.config.scenario import Scenario
 from ccsim.metrics.breakdown import breakdown_kpis
 from ccsim.metrics.catalogue import metric_key
 from ccsim.metrics.offphone import break_kpis, delivered_training_hours, offphone_kpis
-from ccsim.metrics.tables import RunTables
+from ccsim.metrics.tables import RunTables, since
 
 __all__ = ["metric_key", "run_kpis"]
 
@@ -74,8 +74,8 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     """Every KPI of one replication as a flat mapping of name to value."""
     warmup = scenario.horizon.warmup
     level = scenario.service_level
-    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
-    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    calls = since(tables.calls, "t_arrive", warmup)
+    legs = since(tables.legs, "t_enqueue", warmup)
     outcome = calls["outcome"].astype(object)
     kpis: dict[str, float] = {
         "offered": float(len(calls)),
@@ -110,7 +110,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
 
 def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     """What the policies did: calls cut, ended by agents, blocked, deterred; the paid line's takings."""
-    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
+    calls = since(tables.calls, "t_arrive", warmup)
     outcome = calls["outcome"].astype(object)
     answered = float(calls["t_first_answer"].notna().sum())
     counters: pd.Series | dict[str, float] = tables.counters.iloc[0] if len(tables.counters) else {}
@@ -259,9 +259,9 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
 
 def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float]:
     """Callers' side: resolution, transfers, the menu, redials, difficult callers, stories and persons."""
-    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
-    stories = tables.stories[tables.stories["t_first"] >= warmup]
-    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    calls = since(tables.calls, "t_arrive", warmup)
+    stories = since(tables.stories, "t_first", warmup)
+    legs = since(tables.legs, "t_enqueue", warmup)
     outcome = calls["outcome"].astype(object).to_numpy()
     answered = calls["t_first_answer"].notna().to_numpy()
     kpis: dict[str, float] = {}

@@ -119,6 +119,16 @@ def build_tables(records: RunRecords, scenario: Scenario, release: bool = False)
     return RunTables(*(with_timestamps(getattr(tables, f.name), start) for f in fields(RunTables)))
 
 
+def since(frame: pd.DataFrame, column: str, start: float) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` (run seconds) is at or after ``start``.
+
+    The frame itself when that is every row (no warm-up, the usual case): filtering a long run's
+    calls would copy the largest table for nothing.
+    """
+    keep = frame[column].to_numpy() >= start
+    return frame if keep.all() else frame[keep]
+
+
 def timestamp_name(seconds_column: str) -> str:
     """``t_end_talk`` -> ``end_talk_at``: the name of a time column's timestamp twin."""
     return f"{seconds_column.removeprefix('t_')}_at"
