@@ -10,9 +10,10 @@ This module imports nothing of ccsim: the model writes it and the measures read 
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -288,13 +289,16 @@ class Recorder:
     """The one writer of a replication's rows, in the column orders above.
 
     The hot path appends plain tuples (cheap); every :data:`CHUNK_ROWS` rows of a kind are packed
-    into a float64 block, since a tuple of boxed numbers takes three to four times the memory of
-    its row of floats. :meth:`finish` returns each kind as one ``(rows, columns)`` float64 array,
-    the form the tables are built from. The engine and its roster call these methods;
-    ``tests/test_records.py`` checks that each method's parameters are its columns, in order.
+    into float64 (a tuple of boxed numbers takes about four times the memory of its row of
+    floats) and written to a temporary file of that kind, so a long run holds only the rows of
+    its last block. :meth:`finish` reads each kind back as one ``(rows, columns)`` float64 array,
+    the form the tables are built from. (Blocks kept in memory instead cost twice their size by
+    the end: the heap they were carved from is not given back when they are copied together.)
+    The engine and its roster call these methods; ``tests/test_records.py`` checks that each
+    method's parameters are its columns, in order.
     """
 
-    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_blocks")
+    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_spill", "_spilled")
 
     def __init__(self) -> None:
         self.legs: list[tuple] = []
@@ -303,33 +307,31 @@ class Recorder:
         self.duty: list[tuple] = []
         self.breaks: list[tuple] = []
         self.strain_intervals: list[tuple] = []
-        self._blocks: dict[str, list[np.ndarray]] = {kind: [] for kind in RECORD_KINDS}
+        self._spill: dict[str, IO[bytes]] = {}  # kind -> its packed rows so far, opened on the first block
+        self._spilled: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)  # kind -> rows in its file
 
     def _pack(self, kind: str) -> None:
         rows: list[tuple] = getattr(self, kind)
         if rows:
-            self._blocks[kind].append(np.array(rows, dtype=float))
+            if kind not in self._spill:
+                # Open until finish() reads it back (and gone with the recorder, should the run fail).
+                self._spill[kind] = tempfile.TemporaryFile(prefix=f"ccsim-{kind}-")  # noqa: SIM115
+            self._spill[kind].write(memoryview(np.array(rows, dtype=float)))
+            self._spilled[kind] += len(rows)
             rows.clear()
 
     def finish(self) -> dict[str, np.ndarray]:
-        """Every kind's rows as one float64 array of shape (rows, columns); the recorder is emptied.
-
-        Each block is copied into the kind's array and let go at once, so assembling a kind needs
-        its rows once plus one block, not twice (as ``np.concatenate`` of the blocks would).
-        """
+        """Every kind's rows as one float64 array of shape (rows, columns); the recorder is emptied."""
         out = {}
         for kind, columns in RECORD_KINDS.items():
             self._pack(kind)
-            blocks = self._blocks[kind]
-            self._blocks[kind] = []
-            whole = np.empty((sum(len(b) for b in blocks), len(columns)))
-            start = 0
-            blocks.reverse()  # popped from the end, in the order they were written
-            while blocks:
-                block = blocks.pop()
-                whole[start:start + len(block)] = block
-                start += len(block)
-                del block
+            whole = np.empty((self._spilled[kind], len(columns)))
+            spill = self._spill.pop(kind, None)
+            if spill is not None:
+                with spill:
+                    spill.seek(0)
+                    _read_into(spill, memoryview(whole).cast("B"))
+            self._spilled[kind] = 0
             out[kind] = whole
         return out
 
@@ -374,6 +376,16 @@ class Recorder:
     def strain_interval(self, slot: int, group: int, agents: int, strain_mean: float, strain_p90: float,
                         strain_max: float) -> None:
         self.strain_intervals.append((slot, group, agents, strain_mean, strain_p90, strain_max))
+
+
+def _read_into(source: IO[bytes], target: memoryview) -> None:
+    """Fill ``target`` from ``source`` (a read may return less than asked for)."""
+    done = 0
+    while done < len(target):
+        read = source.readinto(target[done:])  # type: ignore[attr-defined]
+        if not read:
+            raise EOFError(f"records file ended after {done} of {len(target)} bytes")
+        done += read
 
 
 RECORD_KINDS = {
