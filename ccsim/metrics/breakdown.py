@@ -27,6 +27,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def _handled(legs: pd.DataFrame) -> pd.DataFrame:
     """Queue visits an agent took (answered legs), with their handle time in seconds."""
+    legs = legs[["queue", "group", "outcome", "agent_id", "talk_s", "wrap_s"]]  # what is needed, not a copy of all
     taken = legs[(legs["outcome"].astype(object) == "answered") & (legs["agent_id"] >= 0)]
     return taken.assign(handle_s=taken["talk_s"].fillna(0.0) + taken["wrap_s"].fillna(0.0))
 

@@ -21,7 +21,7 @@ from ccsim.config.scenario import Scenario
 from ccsim.metrics.breakdown import breakdown_kpis
 from ccsim.metrics.catalogue import metric_key
 from ccsim.metrics.offphone import break_kpis, delivered_training_hours, offphone_kpis
-from ccsim.metrics.tables import RunTables, since
+from ccsim.metrics.tables import RunTables, since, where
 
 __all__ = ["metric_key", "run_kpis"]
 
@@ -86,12 +86,13 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     # Queue measures are of callers on the line; callbacks (callers who accepted an offer to be
     # called back and hung up) are measured by how long the callback took.
     callback = legs["callback"].to_numpy()
-    line = legs[~callback]
+    line = where(legs, ~callback)
     kpis.update(queue_kpis(line, level.threshold, level.short_abandon))
     if scenario.policies.active("callback") is not None:
         kpis.update(callback_kpis(legs[callback], len(legs)))
     for name in tables.intervals["queue"].unique():
-        part = queue_kpis(line[line["queue"].astype(object) == name], level.threshold, level.short_abandon)
+        on_queue = where(line, (line["queue"].astype(object) == name).to_numpy())
+        part = queue_kpis(on_queue, level.threshold, level.short_abandon)
         key = metric_key(str(name))
         for measure in ("asa_s", "service_level", "abandon_rate"):
             kpis[f"{measure}_{key}"] = part[measure]
@@ -138,7 +139,8 @@ def agent_load_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     duty_time = float((on["t_end"] - on["t_start"]).sum())
     off_phone = duty[duty["kind"].astype(object) != "on_duty"]
     breaks = float((off_phone["t_end"] - off_phone["t_start"]).sum())
-    legs = tables.legs[(tables.legs["t_enqueue"] >= warmup) & (tables.legs["agent_id"] >= 0)]
+    legs = since(tables.legs, "t_enqueue", warmup)[["agent_id", "talk_s", "wrap_s", "outcome"]]  # no copy of the rest
+    legs = legs[legs["agent_id"] >= 0]
     talk = float(legs["talk_s"].fillna(0).sum())
     wrap = float(legs["wrap_s"].fillna(0).sum())
     kpis = {

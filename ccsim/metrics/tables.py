@@ -125,7 +125,11 @@ def since(frame: pd.DataFrame, column: str, start: float) -> pd.DataFrame:
     The frame itself when that is every row (no warm-up, the usual case): filtering a long run's
     calls would copy the largest table for nothing.
     """
-    keep = frame[column].to_numpy() >= start
+    return where(frame, frame[column].to_numpy() >= start)
+
+
+def where(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` is true: the frame itself when that is every row (as :func:`since`)."""
     return frame if keep.all() else frame[keep]
 
 
