@@ -267,8 +267,8 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     outcome = calls["outcome"].astype(object).to_numpy()
     answered = calls["t_first_answer"].notna().to_numpy()
     kpis: dict[str, float] = {}
-    first = calls[(calls["attempt"] == 1) & answered]
-    kpis["fcr"] = _ratio((first["outcome"].astype(object) == "resolved").sum(), len(first))
+    first = (calls["attempt"].to_numpy() == 1) & answered  # answered first attempts
+    kpis["fcr"] = _ratio((outcome[first] == "resolved").sum(), first.sum())
     kpis["transfers_per_call"] = _ratio(calls["transfers"].sum(), answered.sum())
     kpis["longest_transfer_chain"] = float(calls["transfers"].max()) if len(calls) else float("nan")
     kpis["redial_share"] = _ratio((calls["trigger"].astype(object) != "fresh").sum(), len(calls))
