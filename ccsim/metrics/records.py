@@ -316,7 +316,7 @@ class Recorder:
             if kind not in self._spill:
                 # Open until finish() reads it back (and gone with the recorder, should the run fail).
                 self._spill[kind] = tempfile.TemporaryFile(prefix=f"ccsim-{kind}-")  # noqa: SIM115
-            self._spill[kind].write(memoryview(np.array(rows, dtype=float)))
+            self._spill[kind].write(np.array(rows, dtype=float).data)
             self._spilled[kind] += len(rows)
             rows.clear()
 
@@ -330,7 +330,7 @@ class Recorder:
             if spill is not None:
                 with spill:
                     spill.seek(0)
-                    _read_into(spill, memoryview(whole).cast("B"))
+                    _read_into(spill, whole.data.cast("B"))
             self._spilled[kind] = 0
             out[kind] = whole
         return out
