@@ -24,6 +24,7 @@ from ccsim.config.load import LoadedScenario, load_scenario
 from ccsim.experiments.runner import Interrupted, ReplicationResult, default_jobs, replicate
 from ccsim.metrics.stats import Estimate
 from ccsim.results import OutputFolder, write_results
+from ccsim.results.parts import TableParts
 from ccsim.results.provenance import now, run_provenance
 
 HEADLINE = [
@@ -85,8 +86,9 @@ def _simulate(loaded: LoadedScenario, folder: OutputFolder, jobs: int, tables: b
     with progress_bar() as progress:
         task = progress.add_task(escape(scenario.name), total=scenario.replications)
         try:
-            results = replicate(scenario, jobs=jobs or default_jobs(),
-                                on_done=lambda _: progress.advance(task), keep_tables=tables)
+            # Each worker saves its replication's tables into the folder: this process holds none of them.
+            results = replicate(scenario, jobs=jobs or default_jobs(), on_done=lambda _: progress.advance(task),
+                                keep_tables=tables, save_tables=TableParts(folder.path) if tables else None)
         except Interrupted as stop:
             results, interrupted = stop.results, True
     if not results:

@@ -23,24 +23,40 @@ from ccsim.model.script import Script
 
 @dataclass
 class ReplicationResult:
-    """One replication: its tables, its KPIs and what it cost."""
+    """One replication: its tables, its KPIs and what it cost.
+
+    ``tables_saved``: the tables went to disk where they were computed (``save_tables``), and
+    ``tables`` holds them without rows.
+    """
 
     replication: int
     tables: RunTables
     kpis: dict[str, float]
     wall_s: float
+    tables_saved: bool = False
+
+
+TableSink = Callable[[int, RunTables], None]
+"""Saves one replication's tables where it was simulated (e.g. :class:`ccsim.results.parts.TableParts`)."""
 
 
 def simulate(scenario: Scenario, replication: int = 0, keep_tables: bool = True,
-             script: Script | None = None) -> ReplicationResult:
-    """Simulate one replication of ``scenario`` (with ``script``: its fresh calls, see :mod:`ccsim.model.script`)."""
+             script: Script | None = None, save_tables: TableSink | None = None) -> ReplicationResult:
+    """Simulate one replication of ``scenario`` (with ``script``: its fresh calls, see :mod:`ccsim.model.script`).
+
+    With ``save_tables`` the tables are handed to it and not returned (only their columns), so
+    that whoever collects the replications never holds all their tables.
+    """
     started = time.perf_counter()
     records = ContactCentre(scenario, replication, script).run()
-    tables = build_tables(records, scenario)
+    tables = build_tables(records, scenario, release=True)
+    del records  # a long run's records are as large as its tables: never hold both
     kpis = run_kpis(tables, scenario)
-    if not keep_tables:
+    if save_tables is not None:
+        save_tables(replication, tables)
+    if not keep_tables or save_tables is not None:
         tables = RunTables(*(frame.iloc[0:0] for frame in vars(tables).values()))
-    return ReplicationResult(replication, tables, kpis, time.perf_counter() - started)
+    return ReplicationResult(replication, tables, kpis, time.perf_counter() - started, save_tables is not None)
 
 
 def default_jobs() -> int:
@@ -59,6 +75,7 @@ def run_tasks(
     jobs: int | None,
     keep_tables: bool,
     on_done: Callable[[int, ReplicationResult], None],
+    save_tables: TableSink | None = None,
 ) -> None:
     """Run (scenario, replication) tasks, in a process pool when ``jobs`` > 1.
 
@@ -68,12 +85,12 @@ def run_tasks(
     jobs = max(1, min(jobs or default_jobs(), len(tasks)))
     if jobs == 1:
         for index, (scenario, number) in enumerate(tasks):
-            on_done(index, simulate(scenario, number, keep_tables))
+            on_done(index, simulate(scenario, number, keep_tables, save_tables=save_tables))
         return
     # Workers die with this process even when it is killed outright (run, compare and staff all come here).
     with ProcessPoolExecutor(max_workers=jobs, initializer=watch_parent) as pool:
         pending: dict[Future, int] = {
-            pool.submit(simulate, scenario, number, keep_tables): index
+            pool.submit(simulate, scenario, number, keep_tables, None, save_tables): index
             for index, (scenario, number) in enumerate(tasks)
         }
         try:
@@ -93,10 +110,12 @@ def replicate(
     jobs: int | None = None,
     on_done: ProgressCallback | None = None,
     keep_tables: bool = True,
+    save_tables: TableSink | None = None,
 ) -> list[ReplicationResult]:
     """Run the given replications (default: ``range(scenario.replications)``), sorted by number.
 
-    With ``jobs`` > 1 replications run in a process pool. If interrupted (Ctrl-C), the finished
+    With ``jobs`` > 1 replications run in a process pool. With ``save_tables`` each replication's
+    tables are saved by the process that simulated it (see :func:`simulate`). If interrupted (Ctrl-C), the finished
     replications are returned in a :class:`Interrupted` exception so nothing computed is lost.
     """
     numbers = list(range(scenario.replications) if replications is None else replications)
@@ -108,7 +127,7 @@ def replicate(
             on_done(result)
 
     try:
-        run_tasks([(scenario, number) for number in numbers], jobs, keep_tables, finished)
+        run_tasks([(scenario, number) for number in numbers], jobs, keep_tables, finished, save_tables)
     except KeyboardInterrupt:
         raise Interrupted(sorted(done, key=lambda r: r.replication)) from None
     return sorted(done, key=lambda r: r.replication)

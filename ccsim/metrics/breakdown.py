@@ -18,7 +18,7 @@ import pandas as pd
 from ccsim.config.scenario import Scenario
 from ccsim.metrics.catalogue import breakdown_name
 from ccsim.metrics.difficult import difficult_kpis
-from ccsim.metrics.tables import RunTables
+from ccsim.metrics.tables import RunTables, since
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -27,6 +27,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def _handled(legs: pd.DataFrame) -> pd.DataFrame:
     """Queue visits an agent took (answered legs), with their handle time in seconds."""
+    legs = legs[["queue", "group", "outcome", "agent_id", "talk_s", "wrap_s"]]  # what is needed, not a copy of all
     taken = legs[(legs["outcome"].astype(object) == "answered") & (legs["agent_id"] >= 0)]
     return taken.assign(handle_s=taken["talk_s"].fillna(0.0) + taken["wrap_s"].fillna(0.0))
 
@@ -81,10 +82,10 @@ def breakdown_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     with the queue and interval measures in :func:`ccsim.metrics.kpis.run_kpis`.)
     """
     warmup = scenario.horizon.warmup
-    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    legs = since(tables.legs, "t_enqueue", warmup)
     queues, groups = [str(q) for q in scenario.queues], [str(g) for g in scenario.groups]
     kpis = handle_time_kpis(legs, queues, groups)
-    kpis.update(difficult_kpis(tables.calls[tables.calls["t_arrive"] >= warmup]))
+    kpis.update(difficult_kpis(since(tables.calls, "t_arrive", warmup)))
     if scenario.workforce is not None:
         kpis.update(group_burnout(tables, warmup, groups))
     return kpis

@@ -21,7 +21,7 @@ from ccsim.config.scenario import Scenario
 from ccsim.metrics.breakdown import breakdown_kpis
 from ccsim.metrics.catalogue import metric_key
 from ccsim.metrics.offphone import break_kpis, delivered_training_hours, offphone_kpis
-from ccsim.metrics.tables import RunTables
+from ccsim.metrics.tables import RunTables, since, where
 
 __all__ = ["metric_key", "run_kpis"]
 
@@ -74,8 +74,8 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     """Every KPI of one replication as a flat mapping of name to value."""
     warmup = scenario.horizon.warmup
     level = scenario.service_level
-    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
-    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    calls = since(tables.calls, "t_arrive", warmup)
+    legs = since(tables.legs, "t_enqueue", warmup)
     outcome = calls["outcome"].astype(object)
     kpis: dict[str, float] = {
         "offered": float(len(calls)),
@@ -86,12 +86,13 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     # Queue measures are of callers on the line; callbacks (callers who accepted an offer to be
     # called back and hung up) are measured by how long the callback took.
     callback = legs["callback"].to_numpy()
-    line = legs[~callback]
+    line = where(legs, ~callback)
     kpis.update(queue_kpis(line, level.threshold, level.short_abandon))
     if scenario.policies.active("callback") is not None:
         kpis.update(callback_kpis(legs[callback], len(legs)))
     for name in tables.intervals["queue"].unique():
-        part = queue_kpis(line[line["queue"].astype(object) == name], level.threshold, level.short_abandon)
+        on_queue = where(line, (line["queue"].astype(object) == name).to_numpy())
+        part = queue_kpis(on_queue, level.threshold, level.short_abandon)
         key = metric_key(str(name))
         for measure in ("asa_s", "service_level", "abandon_rate"):
             kpis[f"{measure}_{key}"] = part[measure]
@@ -110,7 +111,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
 
 def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     """What the policies did: calls cut, ended by agents, blocked, deterred; the paid line's takings."""
-    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
+    calls = since(tables.calls, "t_arrive", warmup)
     outcome = calls["outcome"].astype(object)
     answered = float(calls["t_first_answer"].notna().sum())
     counters: pd.Series | dict[str, float] = tables.counters.iloc[0] if len(tables.counters) else {}
@@ -138,7 +139,8 @@ def agent_load_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     duty_time = float((on["t_end"] - on["t_start"]).sum())
     off_phone = duty[duty["kind"].astype(object) != "on_duty"]
     breaks = float((off_phone["t_end"] - off_phone["t_start"]).sum())
-    legs = tables.legs[(tables.legs["t_enqueue"] >= warmup) & (tables.legs["agent_id"] >= 0)]
+    legs = since(tables.legs, "t_enqueue", warmup)[["agent_id", "talk_s", "wrap_s", "outcome"]]  # no copy of the rest
+    legs = legs[legs["agent_id"] >= 0]
     talk = float(legs["talk_s"].fillna(0).sum())
     wrap = float(legs["wrap_s"].fillna(0).sum())
     kpis = {
@@ -259,14 +261,14 @@ def money_kpis(tables: RunTables, scenario: Scenario, kpis: dict[str, float]) ->
 
 def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float]:
     """Callers' side: resolution, transfers, the menu, redials, difficult callers, stories and persons."""
-    calls = tables.calls[tables.calls["t_arrive"] >= warmup]
-    stories = tables.stories[tables.stories["t_first"] >= warmup]
-    legs = tables.legs[tables.legs["t_enqueue"] >= warmup]
+    calls = since(tables.calls, "t_arrive", warmup)
+    stories = since(tables.stories, "t_first", warmup)
+    legs = since(tables.legs, "t_enqueue", warmup)
     outcome = calls["outcome"].astype(object).to_numpy()
     answered = calls["t_first_answer"].notna().to_numpy()
     kpis: dict[str, float] = {}
-    first = calls[(calls["attempt"] == 1) & answered]
-    kpis["fcr"] = _ratio((first["outcome"].astype(object) == "resolved").sum(), len(first))
+    first = (calls["attempt"].to_numpy() == 1) & answered  # answered first attempts
+    kpis["fcr"] = _ratio((outcome[first] == "resolved").sum(), first.sum())
     kpis["transfers_per_call"] = _ratio(calls["transfers"].sum(), answered.sum())
     kpis["longest_transfer_chain"] = float(calls["transfers"].max()) if len(calls) else float("nan")
     kpis["redial_share"] = _ratio((calls["trigger"].astype(object) != "fresh").sum(), len(calls))

@@ -10,10 +10,11 @@ This module imports nothing of ccsim: the model writes it and the measures read 
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from enum import IntEnum
 from itertools import chain
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -279,20 +280,26 @@ AGENT_DAY_COLUMNS = (
 STRAIN_INTERVAL_COLUMNS = ("slot", "group", "agents", "strain_mean", "strain_p90", "strain_max")
 
 
-CHUNK_ROWS = 32_768  # rows of one kind kept as tuples before they are packed into a float64 block
+# Rows of one kind kept as tuples before they are packed into a float64 block. A tuple row takes
+# about 35 bytes a field (boxed numbers), a packed one 8: at 32,768 rows the three large kinds held
+# some 60 MB of tuples; at 8,192 about 15 MB, and packing four times as often costs nothing measurable.
+CHUNK_ROWS = 8_192
 
 
 class Recorder:
     """The one writer of a replication's rows, in the column orders above.
 
     The hot path appends plain tuples (cheap); every :data:`CHUNK_ROWS` rows of a kind are packed
-    into a float64 block, since a tuple of boxed numbers takes three to four times the memory of
-    its row of floats. :meth:`finish` returns each kind as one ``(rows, columns)`` float64 array,
-    the form the tables are built from. The engine and its roster call these methods;
-    ``tests/test_records.py`` checks that each method's parameters are its columns, in order.
+    into float64 (a tuple of boxed numbers takes about four times the memory of its row of
+    floats) and written to a temporary file of that kind, so a long run holds only the rows of
+    its last block. :meth:`finish` reads each kind back as one ``(rows, columns)`` float64 array,
+    the form the tables are built from. (Blocks kept in memory instead cost twice their size by
+    the end: the heap they were carved from is not given back when they are copied together.)
+    The engine and its roster call these methods; ``tests/test_records.py`` checks that each
+    method's parameters are its columns, in order.
     """
 
-    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_blocks")
+    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_spill", "_spilled")
 
     def __init__(self) -> None:
         self.legs: list[tuple] = []
@@ -301,16 +308,19 @@ class Recorder:
         self.duty: list[tuple] = []
         self.breaks: list[tuple] = []
         self.strain_intervals: list[tuple] = []
-        self._blocks: dict[str, list[np.ndarray]] = {kind: [] for kind in RECORD_KINDS}
+        self._spill: dict[str, IO[bytes]] = {}  # kind -> its packed rows so far, opened on the first block
+        self._spilled: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)  # kind -> rows in its file
 
     def _pack(self, kind: str) -> None:
         rows: list[tuple] = getattr(self, kind)
         if rows:
-            # fromiter over the flattened rows is about twice as fast as np.array over the tuples.
-            width = len(RECORD_KINDS[kind])
-            flat = np.fromiter(chain.from_iterable(rows), dtype=float)
-            # Rows come only from the methods below, each of its kind's width.
-            self._blocks[kind].append(flat.reshape(len(rows), width))
+            if kind not in self._spill:
+                # Open until finish() reads it back (and gone with the recorder, should the run fail).
+                self._spill[kind] = tempfile.TemporaryFile(prefix=f"ccsim-{kind}-")  # noqa: SIM115
+            # fromiter over the flattened rows is about twice as fast as np.array over the tuples; the
+            # bytes are the same (row after row, float64).
+            self._spill[kind].write(np.fromiter(chain.from_iterable(rows), dtype=float).data)
+            self._spilled[kind] += len(rows)
             rows.clear()
 
     def finish(self) -> dict[str, np.ndarray]:
@@ -318,9 +328,14 @@ class Recorder:
         out = {}
         for kind, columns in RECORD_KINDS.items():
             self._pack(kind)
-            blocks = self._blocks[kind]
-            out[kind] = np.concatenate(blocks) if blocks else np.empty((0, len(columns)))
-            self._blocks[kind] = []
+            whole = np.empty((self._spilled[kind], len(columns)))
+            spill = self._spill.pop(kind, None)
+            if spill is not None:
+                with spill:
+                    spill.seek(0)
+                    _read_into(spill, whole.data.cast("B"))
+            self._spilled[kind] = 0
+            out[kind] = whole
         return out
 
     def leg(self, call_id: int, leg: int, queue: int, t_enqueue: float, t_answer: float, t_end_talk: float,
@@ -364,6 +379,16 @@ class Recorder:
     def strain_interval(self, slot: int, group: int, agents: int, strain_mean: float, strain_p90: float,
                         strain_max: float) -> None:
         self.strain_intervals.append((slot, group, agents, strain_mean, strain_p90, strain_max))
+
+
+def _read_into(source: IO[bytes], target: memoryview) -> None:
+    """Fill ``target`` from ``source`` (a read may return less than asked for)."""
+    done = 0
+    while done < len(target):
+        read = source.readinto(target[done:])  # type: ignore[attr-defined]
+        if not read:
+            raise EOFError(f"records file ended after {done} of {len(target)} bytes")
+        done += read
 
 
 RECORD_KINDS = {

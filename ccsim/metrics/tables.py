@@ -62,11 +62,20 @@ class RunTables:
     breaks: pd.DataFrame
 
 
-def _frame(rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
-    """A record kind's (rows, columns) float64 array as a frame (a column per field, all float)."""
+def _frame(rows: np.ndarray, columns: tuple[str, ...], order: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A record kind's (rows, columns) float64 array as a frame (a column per field, all float).
+
+    With ``order`` the rows come sorted by those columns (stable, the first one major), as
+    ``sort_values(list(order), kind="stable")`` would sort them, but each column is gathered
+    straight into place: sorting the built frame would hold the kind's table twice. Each column
+    is its own array, so the records can be let go as soon as the frame is built.
+    """
     if len(rows) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
-    return pd.DataFrame(rows, columns=list(columns))
+    if order:
+        index = np.lexsort([rows[:, columns.index(c)] for c in reversed(order)])
+        return pd.DataFrame({c: rows[index, j] for j, c in enumerate(columns)}, copy=False)
+    return pd.DataFrame({c: rows[:, j].copy() for j, c in enumerate(columns)}, copy=False)
 
 
 def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical:
@@ -76,22 +85,52 @@ def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categori
     return pd.Categorical(lookup[known], categories=list(names))
 
 
-def build_tables(records: RunRecords, scenario: Scenario) -> RunTables:
-    """Assemble the tables of one replication from its records."""
+def build_tables(records: RunRecords, scenario: Scenario, release: bool = False) -> RunTables:
+    """Assemble the tables of one replication from its records.
+
+    ``release``: empty each record array of ``records`` as soon as its table is built, so that a
+    long run does not hold its records and its tables at once (the caller must not need them after).
+    """
+    def done(kind: str) -> None:
+        if release:
+            setattr(records, kind, np.empty((0, getattr(records, kind).shape[1])))
+
     calls = _calls_table(records)
+    done("calls")
     stories = _stories_table(records)
+    done("stories")
     persons = _persons_table(records, stories)
     legs = _legs_table(records)
+    done("legs")
     duty = _duty_table(records)
+    done("duty")
     intervals = _intervals_table(records, legs, scenario)
     group_intervals, agents = _agent_tables(records, legs, duty)
     agent_days = _agent_days_table(records)
+    done("agent_days")
     strain_intervals = _strain_intervals_table(records)
+    done("strain_intervals")
     counters = pd.DataFrame([records.counters]) if records.counters else pd.DataFrame(index=[0])
+    breaks = _breaks_table(records)
+    done("breaks")
     tables = RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
-                       strain_intervals, counters, _breaks_table(records))
+                       strain_intervals, counters, breaks)
     start = scenario.horizon.start_date
     return RunTables(*(with_timestamps(getattr(tables, f.name), start) for f in fields(RunTables)))
+
+
+def since(frame: pd.DataFrame, column: str, start: float) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` (run seconds) is at or after ``start``.
+
+    The frame itself when that is every row (no warm-up, the usual case): filtering a long run's
+    calls would copy the largest table for nothing.
+    """
+    return where(frame, frame[column].to_numpy() >= start)
+
+
+def where(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` is true: the frame itself when that is every row (as :func:`since`)."""
+    return frame if keep.all() else frame[keep]
 
 
 def timestamp_name(seconds_column: str) -> str:
@@ -107,7 +146,7 @@ def with_timestamps(frame: pd.DataFrame, start_date: dt.date) -> pd.DataFrame:
     seconds stay for arithmetic.
     """
     origin = pd.Timestamp(start_date)
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame keeps its columns
     for column in [c for c in frame.columns if c.startswith("t_")]:
         seconds = frame[column].to_numpy(dtype=float)
         stamps = (origin + pd.to_timedelta(seconds, unit="s")).astype("datetime64[ms]")
@@ -124,13 +163,13 @@ def _position(frame: pd.DataFrame, column: str) -> int:
 
 
 def _breaks_table(records: RunRecords) -> pd.DataFrame:
-    frame = _frame(records.breaks, R.BREAK_COLUMNS)
+    frame = _frame(records.breaks, R.BREAK_COLUMNS, ("t_planned", "agent_id"))
     for column in ("agent_id", "position"):
         frame[column] = frame[column].astype("int64")
     frame["group"] = _labels(frame["group"], records.group_names)
     frame["kind"] = _labels(frame["kind"], R.DUTY_KINDS)
     frame["result"] = _labels(frame["result"], R.BREAK_RESULTS)
-    return frame.sort_values(["t_planned", "agent_id"], kind="stable").reset_index(drop=True)
+    return frame
 
 
 def _agent_days_table(records: RunRecords) -> pd.DataFrame:
@@ -158,7 +197,7 @@ def _strain_intervals_table(records: RunRecords) -> pd.DataFrame:
 
 
 def _calls_table(records: RunRecords) -> pd.DataFrame:
-    calls = _frame(records.calls, R.CALL_COLUMNS)
+    calls = _frame(records.calls, R.CALL_COLUMNS, ("call_id",))
     for column in ("call_id", "story_id", "person_id", "attempt", "legs", "transfers", "first_agent_id"):
         calls[column] = calls[column].astype("int64")
     calls["attempt"] += 1
@@ -176,11 +215,11 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     calls["trigger"] = pd.Categorical(names[np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1)],
                                       categories=list(names))
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
-    return calls.sort_values("call_id", kind="stable").reset_index(drop=True)
+    return calls
 
 
 def _stories_table(records: RunRecords) -> pd.DataFrame:
-    stories = _frame(records.stories, R.STORY_COLUMNS)
+    stories = _frame(records.stories, R.STORY_COLUMNS, ("story_id",))
     for column in ("story_id", "person_id", "attempts", "transfers", "difficult_attempts"):
         stories[column] = stories[column].astype("int64")
     stories["segment"] = _labels(stories["segment"], records.segment_names)
@@ -192,7 +231,7 @@ def _stories_table(records: RunRecords) -> pd.DataFrame:
     stories["time_to_resolution_s"] = np.where(stories["outcome"].astype(object) == "resolved",
                                                stories["t_end"] - stories["t_first"], np.nan)
     stories["effort_s"] = stories["wait_s"] + stories["talk_s"] + stories["ivr_s"]
-    return stories.sort_values("story_id", kind="stable").reset_index(drop=True)
+    return stories
 
 
 def _persons_table(records: RunRecords, stories: pd.DataFrame) -> pd.DataFrame:
@@ -217,7 +256,7 @@ def _persons_table(records: RunRecords, stories: pd.DataFrame) -> pd.DataFrame:
 
 
 def _legs_table(records: RunRecords) -> pd.DataFrame:
-    legs = _frame(records.legs, R.LEG_COLUMNS)
+    legs = _frame(records.legs, R.LEG_COLUMNS, ("call_id", "leg"))
     for column in ("call_id", "leg", "agent_id"):
         legs[column] = legs[column].astype("int64")
     queue_codes = legs["queue"].to_numpy().astype(int)
@@ -233,19 +272,18 @@ def _legs_table(records: RunRecords) -> pd.DataFrame:
     legs["wrap_s"] = legs["t_end"] - legs["t_end_talk"]
     legs["callback"] = legs["callback"].astype(bool)
     legs["_queue_code"] = queue_codes
-    legs = legs.sort_values(["call_id", "leg"], kind="stable").reset_index(drop=True)
     return legs
 
 
 def _duty_table(records: RunRecords) -> pd.DataFrame:
-    duty = _frame(records.duty, R.DUTY_COLUMNS)
+    duty = _frame(records.duty, R.DUTY_COLUMNS, ("t_start", "agent_id"))
     for column in ("agent_id", "position"):
         duty[column] = duty[column].astype("int64")
     group_codes = duty["group"].to_numpy().astype(int)
     duty["group"] = _labels(duty["group"], records.group_names)
     duty["kind"] = _labels(duty["kind"], R.DUTY_KINDS)
     duty["_group_code"] = group_codes
-    return duty.sort_values(["t_start", "agent_id"], kind="stable").reset_index(drop=True)
+    return duty
 
 
 def _slot_columns(calendar, n_rows_per_slot: int) -> dict[str, np.ndarray]:

@@ -30,15 +30,36 @@ if TYPE_CHECKING:
     from ccsim.model.calendar import Calendar
 
 
+_COMPACT_ROWS = 32_768  # rows moved at a time by :func:`_compacted`
+
+
+def _compacted(rows: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``rows[keep]`` written over the front of ``rows`` itself (a view of it), in slices.
+
+    The records of a long run are most of a replication's memory; filtering them the ordinary
+    way would hold them twice. Row ``i`` of the result comes from row ``kept[i] >= i``, so moving
+    them in increasing order never overwrites a row still to be moved.
+    """
+    kept = np.flatnonzero(keep)
+    for start in range(0, len(kept), _COMPACT_ROWS):
+        part = kept[start:start + _COMPACT_ROWS]
+        rows[start:start + len(part)] = rows[part]
+    return rows[:len(kept)]
+
+
 def _shifted(rows: np.ndarray, keep_column: int, columns: Sequence[int], lead: float) -> np.ndarray:
-    """Rows whose ``keep_column`` is at or after ``lead``, with ``columns`` moved back by ``lead``."""
-    kept = rows[rows[:, keep_column] >= lead]  # NaN (never happened) counts as before
-    kept[:, list(columns)] -= lead  # NaN stays NaN
+    """Rows whose ``keep_column`` is at or after ``lead``, with ``columns`` moved back by ``lead`` (in place)."""
+    kept = _compacted(rows, rows[:, keep_column] >= lead)  # NaN (never happened) counts as before
+    for column in columns:
+        kept[:, column] -= lead  # NaN stays NaN
     return kept
 
 
 def cut_to_window(records: RunRecords, reported: Calendar, counters_at_start: dict[str, float]) -> RunRecords:
-    """``records`` of a run with a warm-up, reduced to the reported window on its clock."""
+    """``records`` of a run with a warm-up, reduced to the reported window on its clock.
+
+    The record arrays of ``records`` are cut in place (the result's arrays are views of them).
+    """
     simulated = records.calendar
     lead = simulated.lead
     if simulated.lead_days == 0:
@@ -47,14 +68,16 @@ def cut_to_window(records: RunRecords, reported: Calendar, counters_at_start: di
     calls = _shifted(records.calls, call_cols.index("t_arrive"),
                      [call_cols.index(c) for c in ("t_arrive", "t_ivr_end", "t_first_answer", "t_end")], lead)
     leg_cols = R.LEG_COLUMNS
-    legs = records.legs[np.isin(records.legs[:, leg_cols.index("call_id")], calls[:, call_cols.index("call_id")])]
-    legs[:, [leg_cols.index(c) for c in ("t_enqueue", "t_answer", "t_end_talk", "t_end")]] -= lead
+    legs = _compacted(records.legs, np.isin(records.legs[:, leg_cols.index("call_id")],
+                                            calls[:, call_cols.index("call_id")]))
+    for column in ("t_enqueue", "t_answer", "t_end_talk", "t_end"):
+        legs[:, leg_cols.index(column)] -= lead
     story_cols = R.STORY_COLUMNS
     stories = _shifted(records.stories, story_cols.index("t_first"),
                        [story_cols.index(c) for c in ("t_first", "t_end")], lead)
     duty_cols = R.DUTY_COLUMNS
     start, end = duty_cols.index("t_start"), duty_cols.index("t_end")
-    duty = records.duty[records.duty[:, end] > lead]
+    duty = _compacted(records.duty, records.duty[:, end] > lead)
     duty[:, start] = np.maximum(duty[:, start], lead) - lead
     duty[:, end] -= lead
     break_cols = R.BREAK_COLUMNS

@@ -8,6 +8,7 @@ what ``ccsim report`` and ``ccsim export`` read:
 * :mod:`~ccsim.results.folder`: a folder written aside and moved into place whole, its
   completeness marker, and the check that refuses an incomplete or mixed folder;
 * :mod:`~ccsim.results.provenance`: run id, command, versions and times;
+* :mod:`~ccsim.results.parts`: each replication's tables saved as it finishes, merged at the end;
 * :mod:`~ccsim.results.run`: one run's folder, written from replications and read back as a
   validated scenario with its summary and tables.
 """
@@ -28,8 +29,9 @@ from ccsim.results.names import (
     WRITTEN_BY_CCSIM,
     unique_labels,
 )
+from ccsim.results.parts import TABLE_NAMES
 from ccsim.results.provenance import environment, new_run_id, run_provenance
-from ccsim.results.run import TABLE_NAMES, SavedRun, read_results, scenario_document, write_results
+from ccsim.results.run import SavedRun, read_results, scenario_document, write_results
 
 __all__ = [
     "unique_labels",

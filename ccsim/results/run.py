@@ -8,7 +8,7 @@ same scenario and seed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from ccsim.config.load import ScenarioError, scenario_from_dict
 from ccsim.config.scenario import Scenario
 from ccsim.experiments.runner import ReplicationResult
 from ccsim.metrics.stats import INTERVAL_METHOD, Estimate, summarise
-from ccsim.metrics.tables import RunTables
 from ccsim.results.files import atomic_write, write_json
 from ccsim.results.folder import IncompleteResults, check_complete, mark_complete
 from ccsim.results.names import (
@@ -32,9 +31,8 @@ from ccsim.results.names import (
     SUMMARY_JSON,
     TABLES_DIR,
 )
+from ccsim.results.parts import merge_parts, write_held_tables
 from ccsim.results.provenance import environment
-
-TABLE_NAMES = tuple(f.name for f in fields(RunTables))
 
 
 def scenario_document(scenario: Scenario) -> dict[str, Any]:
@@ -54,20 +52,6 @@ def _without_unset_parameters(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_unset_parameters(v) for v in value]
     return value
-
-
-def combined_tables(results: list[ReplicationResult]) -> dict[str, pd.DataFrame]:
-    """Each table over all replications, with a leading ``replication`` column."""
-    combined = {}
-    for name in TABLE_NAMES:
-        frames = []
-        for result in results:
-            frame = getattr(result.tables, name)
-            frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
-            frame.insert(0, "replication", result.replication)
-            frames.append(frame)
-        combined[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return combined
 
 
 def summary_document(scenario: Scenario, estimates: dict[str, Estimate]) -> dict[str, Any]:
@@ -92,6 +76,8 @@ def write_results(
 
     Commands write into an :class:`~ccsim.results.folder.OutputFolder` so that the folder appears
     whole; writing straight into ``out`` (the Python API) marks it complete last all the same.
+    Replications whose tables were saved as they finished (``replicate(..., save_tables=TableParts(out))``)
+    have them merged from disk; otherwise their tables in memory are written.
     """
     out.mkdir(parents=True, exist_ok=True)
     (out / COMPLETE_FILE).unlink(missing_ok=True)  # written into in place: incomplete until the end
@@ -104,11 +90,10 @@ def write_results(
     atomic_write(out / REPLICATIONS_CSV, per_replication.to_csv(index=False).encode())
     written = list(RUN_FILES)
     if write_tables:
-        for name, frame in combined_tables(results).items():
-            path = out / TABLES_DIR / f"{name}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            frame.to_parquet(path, index=False)
-            written.append(f"{TABLES_DIR}/{name}.parquet")
+        if any(r.tables_saved for r in results):  # saved as parts into ``out`` by the workers
+            written += merge_parts(out, [r.replication for r in results])
+        else:
+            written += write_held_tables(out, [(r.replication, r.tables) for r in results])
     write_json(out / PROVENANCE_FILE, {**provenance, "environment": environment()})
     mark_complete(out, written, provenance.get("run_id"))
     return estimates

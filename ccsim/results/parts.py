@@ -1,0 +1,127 @@
+"""A run's tables on disk: each replication's tables written as it finishes, merged into ``tables/`` at the end.
+
+A long run's tables are about as large as everything else it holds, so the process that
+simulates a replication writes them to Parquet at once (one part file per table and
+replication, in :data:`PARTS_DIR` of the folder being written) and sends back only its KPIs; the
+process that writes the folder never holds more than one replication's table at a time. At the
+end each table's parts are appended, in replication order, as row groups of
+``tables/<name>.parquet``: the same columns and rows, with a leading ``replication`` column, as
+one table over all replications.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ccsim.metrics.tables import RunTables
+from ccsim.results.names import TABLES_DIR
+
+TABLE_NAMES = tuple(f.name for f in fields(RunTables))
+PARTS_DIR = ".table-parts"
+"""Inside a folder being written: one Parquet file per table and replication, gone once merged."""
+
+
+def saved_frame(frame: pd.DataFrame, replication: int) -> pd.DataFrame:
+    """A replication's table as saved: internal (``_``) columns dropped, a leading ``replication`` column."""
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+    frame.insert(0, "replication", replication)
+    return frame
+
+
+def _part_path(folder: Path, name: str, replication: int) -> Path:
+    return Path(folder) / PARTS_DIR / f"{name}.{replication:06d}.parquet"
+
+
+@dataclass(frozen=True)
+class TableParts:
+    """Where a worker saves each replication's tables: the parts folder of the results folder ``folder``.
+
+    Handed to :func:`ccsim.experiments.runner.replicate` as ``save_tables`` (it is sent to the
+    worker processes, so it is plain data).
+    """
+
+    folder: Path
+
+    def __call__(self, replication: int, tables: RunTables) -> None:
+        write_parts(self.folder, tables, replication)
+
+
+def write_parts(folder: Path, tables: RunTables, replication: int) -> None:
+    """Write one replication's tables as parts into ``folder`` (each file whole or not at all)."""
+    for name in TABLE_NAMES:
+        path = _part_path(folder, name, replication)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        pq.write_table(_arrow(saved_frame(getattr(tables, name), replication)), partial)
+        os.replace(partial, path)
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def write_table(path: Path, parts: Iterable[pa.Table]) -> None:
+    """Append ``parts`` (same columns) as row groups of one Parquet file at ``path``.
+
+    A column that is all missing in one part (arrow type ``null``) takes the type of the others.
+    """
+    writer: pq.ParquetWriter | None = None
+    try:
+        for part in parts:
+            if writer is None:
+                writer = pq.ParquetWriter(path, part.schema)
+            elif not part.schema.equals(writer.schema, check_metadata=False):
+                part = part.cast(writer.schema) if _only_nulls_differ(part.schema, writer.schema) else part
+            writer.write_table(part)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:  # no replication: an empty table, as an empty frame saves
+        pd.DataFrame().to_parquet(path, index=False)
+
+
+def _only_nulls_differ(part: pa.Schema, first: pa.Schema) -> bool:
+    return part.names == first.names and all(
+        a.type == b.type or pa.types.is_null(a.type) for a, b in zip(part, first))
+
+
+def merge_parts(folder: Path, replications: list[int]) -> list[str]:
+    """Merge the parts of ``replications`` (in that order) into ``folder/tables/*.parquet``; returns the files written.
+
+    The parts folder is removed afterwards, with any parts of replications not asked for (an
+    interrupted run's unfinished ones).
+    """
+    folder = Path(folder)
+    written = []
+    for name in TABLE_NAMES:
+        path = folder / TABLES_DIR / f"{name}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_table(path, (pq.read_table(_part_path(folder, name, r)) for r in replications))
+        written.append(f"{TABLES_DIR}/{name}.parquet")
+    shutil.rmtree(folder / PARTS_DIR, ignore_errors=True)
+    return written
+
+
+def write_held_tables(folder: Path, results: Iterable[tuple[int, RunTables]]) -> list[str]:
+    """Write tables held in memory, (replication, tables) in order, into ``folder/tables/*.parquet``."""
+    results = list(results)
+    written = []
+    for name in TABLE_NAMES:
+        path = Path(folder) / TABLES_DIR / f"{name}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_table(path, _converted(name, results))
+        written.append(f"{TABLES_DIR}/{name}.parquet")
+    return written
+
+
+def _converted(name: str, results: list[tuple[int, RunTables]]) -> Iterator[pa.Table]:
+    for replication, tables in results:
+        yield _arrow(saved_frame(getattr(tables, name), replication))
