@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -15,9 +16,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ccsim.config.load import ScenarioError
-from ccsim.report import KpiInfo, format_interval, format_value, kpi_info
-from ccsim.results import OutputError, OutputFolder
+# Every command module imports this one to register itself, so ``ccsim --help`` and argument
+# parsing pay for whatever it imports: the library (pandas, scipy, the report) is imported only
+# inside the functions that a running command calls.
+if TYPE_CHECKING:
+    from ccsim.report import KpiInfo
+    from ccsim.results import OutputFolder
 
 app = typer.Typer(
     name="ccsim",
@@ -61,6 +65,8 @@ def user_errors() -> Iterator[None]:
 
     Output folders prepared inside and not committed are removed on the way out.
     """
+    from ccsim.config.load import ScenarioError
+
     started_with = len(_unfinished)
     try:
         yield
@@ -88,6 +94,8 @@ def prepare_output(out: Path, overwrite: bool) -> OutputFolder:
     Refused at once, with one message, when ``out`` cannot be written (see
     :class:`~ccsim.results.folder.OutputFolder` for the rules).
     """
+    from ccsim.results import OutputError, OutputFolder
+
     try:
         folder = OutputFolder(out, overwrite)
     except OutputError as exc:
@@ -98,6 +106,8 @@ def prepare_output(out: Path, overwrite: bool) -> OutputFolder:
 
 def commit_output(folder: OutputFolder) -> Path:
     """Mark ``folder`` complete and move it into place; returns where it now is."""
+    from ccsim.results import OutputError
+
     try:
         return folder.commit()
     except OutputError as exc:
@@ -130,6 +140,8 @@ def unit_of(info: KpiInfo, currency: str = "") -> str:
 
 def estimate_table(title: str, estimates: dict, names: list[str] | None = None, currency: str = "") -> Table:
     """KPIs with their units (shares in per cent, money in ``currency``), means and 95 % t-intervals."""
+    from ccsim.report import format_interval, format_value, kpi_info
+
     table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
     table.add_column("metric")
     table.add_column("unit")
@@ -155,8 +167,6 @@ def print_warnings(*scenarios) -> None:
 
     A warning that holds for several scenarios is printed once, with their names.
     """
-    from rich.markup import escape
-
     from ccsim.experiments.advice import scenario_warnings
 
     by_text: dict[str, list[str]] = {}

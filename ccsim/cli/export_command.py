@@ -7,15 +7,6 @@ from pathlib import Path
 import typer
 
 from ccsim.cli.app import UserError, app, console, user_errors
-from ccsim.experiments.export import (
-    FORMATS,
-    ExportError,
-    csv_paths,
-    default_output,
-    interval_report,
-    write_csv,
-    write_xlsx,
-)
 
 
 @app.command()
@@ -28,6 +19,16 @@ def export(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace files that exist."),
 ) -> None:
     """Write the interval report (per interval, day and week; queues and groups) as CSV or Excel."""
+    from ccsim.experiments.export import (  # here, not at start-up: see ccsim.cli.app
+        FORMATS,
+        ExportError,
+        csv_paths,
+        default_output,
+        interval_report,
+        write_csv,
+        write_xlsx,
+    )
+
     with user_errors():
         fmt = fmt.lower().lstrip(".")
         if fmt not in FORMATS:

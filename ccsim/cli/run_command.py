@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -20,12 +21,12 @@ from ccsim.cli.app import (
     progress_bar,
     user_errors,
 )
-from ccsim.config.load import LoadedScenario, load_scenario
-from ccsim.experiments.runner import Interrupted, ReplicationResult, default_jobs, replicate
-from ccsim.metrics.stats import Estimate
-from ccsim.results import OutputFolder, write_results
-from ccsim.results.parts import TableParts
-from ccsim.results.provenance import now, run_provenance
+
+if TYPE_CHECKING:  # the library is imported when the command runs, not when the CLI starts
+    from ccsim.config.load import LoadedScenario
+    from ccsim.experiments.runner import ReplicationResult
+    from ccsim.metrics.stats import Estimate
+    from ccsim.results import OutputFolder
 
 HEADLINE = [
     "offered", "answered", "abandon_rate", "asa_s", "wait_p90_s", "service_level", "service_level_of_answered",
@@ -55,6 +56,8 @@ def run(
     overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a non-empty folder."),
 ) -> None:
     """Simulate SCENARIO_FILE and write tables, a summary and provenance to --out."""
+    from ccsim.config.load import load_scenario
+
     with user_errors():
         loaded = load_scenario(scenario_file, overrides_with(sets, replications, seed))
         scenario = loaded.scenario
@@ -79,6 +82,11 @@ def run(
 def _simulate(loaded: LoadedScenario, folder: OutputFolder, jobs: int, tables: bool
               ) -> tuple[dict[str, Estimate], list[ReplicationResult], bool]:
     """Replicate with a progress bar and write the results into ``folder``; Ctrl-C keeps what finished."""
+    from ccsim.experiments.runner import Interrupted, default_jobs, replicate
+    from ccsim.results import write_results
+    from ccsim.results.parts import TableParts
+    from ccsim.results.provenance import now, run_provenance
+
     scenario = loaded.scenario
     started_at = now()
     started = time.perf_counter()

@@ -9,8 +9,6 @@ import typer
 from rich.markup import escape
 
 from ccsim.cli.app import app, console, user_errors
-from ccsim.config.load import load_scenario
-from ccsim.config.scenario import Scenario
 
 
 @app.command()
@@ -19,6 +17,8 @@ def validate(
     sets: list[str] = typer.Option([], "--set", help="Override a value: dotted.path=value (repeatable)."),
 ) -> None:
     """Check scenario files (syntax, keys, values, cross-references) without running them."""
+    from ccsim.config.load import load_scenario  # here, not at start-up: see ccsim.cli.app
+
     with user_errors():
         for path in scenario_files:
             loaded = load_scenario(path, sets)
@@ -36,6 +36,8 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    from ccsim.config.scenario import Scenario
+
     document = Scenario.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "ccsim scenario"

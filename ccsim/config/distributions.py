@@ -24,7 +24,6 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
-from scipy import special
 
 from ccsim.config import limits as L
 from ccsim.config.types import Duration, StrictModel
@@ -105,6 +104,8 @@ class Lognormal(StrictModel):
         return lambda u: exp(mu + sigma * inv(u))
 
     def quantiles(self, u: np.ndarray) -> np.ndarray:
+        from scipy import special  # here: scipy.special costs every command start-up about 1 s
+
         mu, sigma = self.log_params
         return np.exp(mu + sigma * special.ndtri(u))
 
@@ -147,11 +148,15 @@ class Gamma(StrictModel):
         return k * theta
 
     def sampler(self) -> Sampler:
+        from scipy import special  # here: only gamma times need it (see LogNormal.quantiles)
+
         k, theta = self.shape_scale
         inv = special.gammaincinv
         return lambda u: float(inv(k, u)) * theta
 
     def quantiles(self, u: np.ndarray) -> np.ndarray:
+        from scipy import special
+
         k, theta = self.shape_scale
         return special.gammaincinv(k, u) * theta
 
