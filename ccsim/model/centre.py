@@ -424,7 +424,8 @@ class ContactCentre:
                 onset = abuse_onset(call, natural)
                 if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
                     self._at(dial + onset, self._on_abuse, (agent, call))
-        self.strain.talk(agent, now, call, group.resilience)
+        if self.strain.enabled:  # NoStrain's methods do nothing: skip the calls on the hot path
+            self.strain.talk(agent, now, call, group.resilience)
         self._at(talk + dial, self._on_talk_end, agent)
 
     def _on_abuse(self, event: Due) -> None:
@@ -481,7 +482,8 @@ class ContactCentre:
         else:
             self._end_attempt(call, R.CALL_UNRESOLVED, now, -1)
         busy_for = handover + wrap
-        self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
+        if self.strain.enabled:
+            self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
         if busy_for > 0:
             self._at(busy_for, self._on_wrap_end, agent)
         else:
@@ -571,7 +573,8 @@ class ContactCentre:
         else:
             agent.idle_since = now
             agent.group.idle.append(agent)
-            self.strain.idle(agent, now)
+            if self.strain.enabled:
+                self.strain.idle(agent, now)
 
     # ------------------------------------------------------------------ end of horizon
 
