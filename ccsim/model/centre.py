@@ -82,7 +82,7 @@ class ContactCentre:
         self.forced: dict[int, ScriptedCall] = {}  # story id -> what its script forces
         self.env = simpy.Environment()
         self.clock = Clock(self.env)
-        self._at = self.clock.scheduler()
+        self._at = self.clock.at
         self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
         self.recorder = R.Recorder()
         self.in_system: dict[int, Call] = {}

@@ -65,17 +65,6 @@ class Clock:
             raise ValueError(f"negative delay {delay}")
         heappush(self._queue, (self.env._now + delay, NORMAL, next(self._eid), Due(callback, value)))
 
-    def scheduler(self) -> Callable[..., None]:
-        """:meth:`at` as a plain function with the heap and counter bound: the engine calls it per event."""
-        env, queue, eid = self.env, self._queue, self._eid
-
-        def at(delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
-            if delay < 0:
-                raise ValueError(f"negative delay {delay}")
-            heappush(queue, (env._now + delay, NORMAL, next(eid), Due(callback, value)))
-
-        return at
-
     def run(self, until: float) -> None:
         """Process events until simulated time ``until`` (seconds), as ``env.run(until=until)`` does.
 
