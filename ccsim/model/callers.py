@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -39,7 +38,7 @@ class Population:
         self.frustration: dict[int, float] = {}  # person -> points of failure (see model.frustration)
         self.left: set[int] = set()  # persons who left the company (a paid line's churn)
         self.offsets: list[int] = []
-        self.cumulative: list[list[float]] = []
+        self.cumulative: list[np.ndarray] = []  # float64 arrays: searched in place, faster than a list
         self.propensity = np.empty(0)
         if base is None:
             return
@@ -55,7 +54,7 @@ class Population:
             values = np.maximum(base.propensity.quantiles(generator.random(size)), 1e-12)
             propensities.append(values)
             cumulative = np.cumsum(values)
-            self.cumulative.append((cumulative / cumulative[-1]).tolist())
+            self.cumulative.append(cumulative / cumulative[-1])
             self.offsets.append(offset)
             offset += size
         self.propensity = np.concatenate(propensities)
@@ -65,7 +64,8 @@ class Population:
         if not self.enabled:
             return story_id
         cumulative = self.cumulative[segment]
-        return self.offsets[segment] + min(bisect.bisect_right(cumulative, u), len(cumulative) - 1)
+        # searchsorted(side="right") is bisect_right; int() keeps numpy integers out of the records.
+        return self.offsets[segment] + min(int(cumulative.searchsorted(u, "right")), len(cumulative) - 1)
 
 
 class Story:

@@ -57,6 +57,7 @@ from ccsim.model.workforce import Seat, WorkforceModel
 
 NAN = math.nan
 WARM_PRIORITY = 0
+PRIMED_BLOCK = 1024  # fresh stories whose first-leg draws are made in one vectorised pass
 
 
 @dataclass
@@ -140,6 +141,8 @@ class ContactCentre:
                                                        replication)
         self._day_times: list[float] = []
         self._day_index = 0
+        self._primed: list[rng.PrimedKeyed] = []  # draws of the day's stories from index _primed_from on
+        self._primed_from = 0
         self._day = 0
         self.roster = Roster(self.env, self._at, self.recorder, self.strain, self.groups, self.calendar,
                              self._agent_free)
@@ -215,6 +218,7 @@ class ContactCentre:
                 self.expected, self.calendar, day, float(self.busyness[day]), self.scenario.seed, self.replication
             ).tolist()
         self._day_index = 0
+        self._primed, self._primed_from = [], 0
         if self._day_times:
             self._at(self._day_times[0] - now, self._on_fresh_arrival)
 
@@ -227,7 +231,11 @@ class ContactCentre:
         if self._day_index < len(self._day_times):
             self._at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
         story_id = (self._day << 24) | index
-        draws = rng.Keyed(rng.mix64(self._story_base, story_id))
+        offset = index - self._primed_from
+        if offset >= len(self._primed):
+            self._prime(index)
+            offset = 0
+        draws = self._primed[offset]
         u = draws.u_at(0, 0, rng.SEGMENT)
         segments = self.segments
         segment = 0
@@ -248,6 +256,16 @@ class ContactCentre:
         story = Story(story_id, person, segment, draws, now)
         self.open_stories[story_id] = story
         self._start_attempt(story, R.TRIGGER_FRESH)
+
+    def _prime(self, index: int) -> None:
+        """Draw the first legs of the day's next block of stories, from story ``index`` on.
+
+        In blocks rather than all at once, so the drawn values held stay small on a busy day.
+        """
+        end = min(index + PRIMED_BLOCK, len(self._day_times))
+        story_ids = np.arange(index, end, dtype=np.uint64) | np.uint64(self._day << 24)
+        self._primed = rng.primed_block(self._story_base, story_ids)
+        self._primed_from = index
 
     def _on_redial(self, event: Due) -> None:
         story, trigger = event.value
@@ -406,7 +424,8 @@ class ContactCentre:
                 onset = abuse_onset(call, natural)
                 if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
                     self._at(dial + onset, self._on_abuse, (agent, call))
-        self.strain.talk(agent, now, call, group.resilience)
+        if self.strain.enabled:  # NoStrain's methods do nothing: skip the calls on the hot path
+            self.strain.talk(agent, now, call, group.resilience)
         self._at(talk + dial, self._on_talk_end, agent)
 
     def _on_abuse(self, event: Due) -> None:
@@ -463,7 +482,8 @@ class ContactCentre:
         else:
             self._end_attempt(call, R.CALL_UNRESOLVED, now, -1)
         busy_for = handover + wrap
-        self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
+        if self.strain.enabled:
+            self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
         if busy_for > 0:
             self._at(busy_for, self._on_wrap_end, agent)
         else:
@@ -553,7 +573,8 @@ class ContactCentre:
         else:
             agent.idle_since = now
             agent.group.idle.append(agent)
-            self.strain.idle(agent, now)
+            if self.strain.enabled:
+                self.strain.idle(agent, now)
 
     # ------------------------------------------------------------------ end of horizon
 

@@ -30,7 +30,8 @@ class OutcomeModel:
     def __init__(self, spec: Outcomes | None, group_names: list[str], segment_names: list[str],
                  queue_index: dict[str, int]):
         self.enabled = spec is not None
-        self.groups: list[tuple[float, list[tuple[int, float]]] | None] = []
+        # per group: (resolve, [(queue, probability)], sum of those probabilities), or None
+        self.groups: list[tuple[float, list[tuple[int, float]], float] | None] = []
         self.difficult_shift = spec.difficult_resolve_shift if spec else 0.0
         self.frustration_shift = spec.frustration_resolve_shift if spec else 0.0
         self.segment_shift = [spec.segment_resolve_shift.get(s, 0.0) if spec else 0.0 for s in segment_names]
@@ -40,7 +41,7 @@ class OutcomeModel:
                 self.groups.append(None)
             else:
                 transfers = [(queue_index[q], p) for q, p in outcome.transfer.items() if p > 0]
-                self.groups.append((outcome.resolve, transfers))
+                self.groups.append((outcome.resolve, transfers, sum(p for _, p in transfers)))
 
     def decide(self, call: Call, group: int, resolve_shift: float = 0.0, transfer_scale: float = 1.0
                ) -> tuple[int, int]:
@@ -48,13 +49,13 @@ class OutcomeModel:
         spec = self.groups[group]
         if spec is None:
             return R.TALK_RESOLVED, -1
-        resolve, transfers = spec
+        resolve, transfers, total_transfer = spec
         resolve += self.segment_shift[call.story.segment] + self.frustration_shift * call.frustration
         resolve += resolve_shift
         if call.difficult:
             resolve += self.difficult_shift
         resolve = min(max(resolve, 0.0), 1.0)
-        total_transfer = sum(p for _, p in transfers) * transfer_scale
+        total_transfer *= transfer_scale
         scale = transfer_scale * min(1.0, (1.0 - resolve) / total_transfer) if total_transfer > 0 else 0.0
         u = call.u(rng.OUTCOME)
         if u < resolve:

@@ -66,7 +66,7 @@ class Difficulty:
         elif by_nature:
             call.difficult_cause = R.DIFFICULT_NATURE
         else:
-            u = call.attempt_u(rng.DIFFICULT)
+            u = call.story.draws.u_at(call.attempt, 0, rng.DIFFICULT)  # call.attempt_u, once per attempt
             if u < min(spec.cap, spec.base):
                 call.difficult_cause = R.DIFFICULT_CHANCE
             elif u < min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration)):

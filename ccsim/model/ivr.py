@@ -59,16 +59,18 @@ class IvrMenu:
 
     def run(self, call: Call) -> MenuResult:
         option = self.option_of(call)
-        duration = self.time(call.attempt_u(rng.IVR_TIME))
+        # call.attempt_u(purpose) without the wrapper: the menu runs once per attempt, five draws each.
+        u_at, attempt = call.story.draws.u_at, call.attempt
+        duration = self.time(u_at(attempt, 0, rng.IVR_TIME))
         correct = self.queues[option]
-        if call.attempt_u(rng.IVR_ABANDON) < self.abandon:
+        if u_at(attempt, 0, rng.IVR_ABANDON) < self.abandon:
             # Hanging up happens part way through the menu.
-            hung_up_after = duration * call.attempt_u(rng.IVR_ABANDON_TIME)
+            hung_up_after = duration * u_at(attempt, 0, rng.IVR_ABANDON_TIME)
             return MenuResult(IVR_ABANDONED, hung_up_after, option, -1, correct, False)
-        if call.attempt_u(rng.IVR_SELF_SERVICE) < self.self_service[option]:
+        if u_at(attempt, 0, rng.IVR_SELF_SERVICE) < self.self_service[option]:
             return MenuResult(IVR_SELF_SERVED, duration, option, -1, correct, False)
         others = self.other_queues[correct]
-        if others and call.attempt_u(rng.MISROUTE) < self.misroute:
-            wrong = others[min(int(call.attempt_u(rng.TRANSFER_TARGET) * len(others)), len(others) - 1)]
+        if others and u_at(attempt, 0, rng.MISROUTE) < self.misroute:
+            wrong = others[min(int(u_at(attempt, 0, rng.TRANSFER_TARGET) * len(others)), len(others) - 1)]
             return MenuResult(IVR_ROUTED, duration, option, wrong, correct, True)
         return MenuResult(IVR_ROUTED, duration, option, correct, correct, False)

@@ -56,9 +56,10 @@ class RedialModel:
             return None
         rule, delay = self.rules[outcome]
         probability = rule.probability * rule.decay ** (story.failures - 1)
-        if call.attempt_u(rng.REDIAL) >= probability:
+        u_at, attempt = story.draws.u_at, call.attempt  # call.attempt_u without the wrapper
+        if u_at(attempt, 0, rng.REDIAL) >= probability:
             return None
-        return self.when_open(now + delay(call.attempt_u(rng.REDIAL_DELAY)), call.attempt_u(rng.CALLBACK))
+        return self.when_open(now + delay(u_at(attempt, 0, rng.REDIAL_DELAY)), u_at(attempt, 0, rng.CALLBACK))
 
     def return_queue(self, call: Call, outcome: int) -> int:
         """The queue a redial after ``outcome`` goes to: the one the caller left, or -1 to start over."""

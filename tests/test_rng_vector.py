@@ -1,0 +1,34 @@
+"""The vectorised keyed draws give exactly the scalar values (ccsim.rng has one mixing function)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim import rng
+
+
+def test_mix64_array_matches_scalar_on_many_keys_and_slots() -> None:
+    generator = np.random.default_rng(7)
+    keys = [0, 1, (1 << 64) - 1, *(int(k) for k in generator.integers(0, 2**63, 200, dtype=np.uint64) * 2 + 1)]
+    counters = [0, 1, 31, 32, rng.slot(3, 15, 31), (1 << 24) | 5, *range(0, 4096, 97)]
+    table = rng.mix64_array(np.array(keys, dtype=np.uint64)[:, None], np.array(counters, dtype=np.uint64)[None, :])
+    units = rng.unit_array(table)
+    for i, key in enumerate(keys):
+        for j, counter in enumerate(counters):
+            assert int(table[i, j]) == rng.mix64(key, counter)
+            assert units[i, j].item() == rng.unit(rng.mix64(key, counter)) == rng.Keyed(key).u(counter)
+
+
+def test_primed_draws_answer_as_keyed_on_every_slot() -> None:
+    base = rng.key64(3, 1, "stories")
+    story_ids = np.arange(40, dtype=np.uint64) | np.uint64(5 << 24)
+    for story_id, primed in zip(story_ids.tolist(), rng.primed_block(base, story_ids)):
+        plain = rng.Keyed(rng.mix64(base, story_id))
+        assert primed.key == plain.key
+        for attempt in range(3):
+            for leg in range(3):
+                for purpose in range(rng.PURPOSES):
+                    value = primed.u_at(attempt, leg, purpose)
+                    assert type(value) is float
+                    assert value == plain.u_at(attempt, leg, purpose)
+                    assert primed.u(rng.slot(attempt, leg, purpose)) == plain.u(rng.slot(attempt, leg, purpose))
