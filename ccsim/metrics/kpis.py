@@ -90,8 +90,10 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     kpis.update(queue_kpis(line, level.threshold, level.short_abandon))
     if scenario.policies.active("callback") is not None:
         kpis.update(callback_kpis(legs[callback], len(legs)))
+    queue_of = line["queue"].astype(object).to_numpy()
+    measured = line[["outcome", "wait_s"]]  # what queue_kpis reads: a copy per queue of these, not of every column
     for name in tables.intervals["queue"].unique():
-        on_queue = where(line, (line["queue"].astype(object) == name).to_numpy())
+        on_queue = where(measured, queue_of == name)
         part = queue_kpis(on_queue, level.threshold, level.short_abandon)
         key = metric_key(str(name))
         for measure in ("asa_s", "service_level", "abandon_rate"):

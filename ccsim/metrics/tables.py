@@ -208,10 +208,9 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     calls["resolving_group"] = _labels(calls["resolving_group"], records.group_names)
     calls["outcome"] = _labels(calls["outcome"], R.CALL_OUTCOMES)
     # Why this attempt happened: a new problem, or the outcome of the attempt before it.
-    trigger = calls["trigger"].to_numpy().astype(int)
-    names = np.array(["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]], dtype=object)
-    calls["trigger"] = pd.Categorical(names[np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1)],
-                                      categories=list(names))
+    trigger = calls["trigger"].to_numpy()
+    names = ["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]]
+    calls["trigger"] = pd.Categorical.from_codes(np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1), names)
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
     return calls
 
