@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,8 @@ from ccsim.results.parts import PARTS_DIR, TABLE_NAMES, TableParts, merge_parts,
 from ccsim.results.run import read_results, write_results
 from tests.conftest import mmn
 
+START = dt.date(2026, 1, 5)
+
 
 def _frames(folder: Path) -> dict[str, pd.DataFrame]:
     run = read_results(folder)
@@ -29,7 +32,7 @@ def test_saved_parts_merge_to_the_tables_held_in_memory(tmp_path):
     scenario = mmn(days=1, replications=2, warmup=0.0, rate_per_hour=120.0, agents=12)
     held = replicate(scenario, jobs=1)
     write_results(tmp_path / "held", scenario, held, {"run_id": "a"})
-    saved = replicate(scenario, jobs=2, save_tables=TableParts(tmp_path / "saved"))
+    saved = replicate(scenario, jobs=2, save_tables=TableParts(tmp_path / "saved", scenario.horizon.start_date))
     assert all(r.tables_saved and len(r.tables.calls) == 0 for r in saved)
     pd.testing.assert_frame_equal(pd.DataFrame([r.kpis for r in saved]), pd.DataFrame([r.kpis for r in held]))
     write_results(tmp_path / "saved", scenario, saved, {"run_id": "b"})
@@ -45,7 +48,7 @@ def test_saved_parts_merge_to_the_tables_held_in_memory(tmp_path):
 
 def test_merge_leaves_out_parts_of_replications_not_asked_for(tmp_path):
     scenario = mmn(days=1, replications=3, rate_per_hour=60.0, agents=6)
-    results = replicate(scenario, jobs=1, save_tables=TableParts(tmp_path))
+    results = replicate(scenario, jobs=1, save_tables=TableParts(tmp_path, scenario.horizon.start_date))
     merge_parts(tmp_path, [2, 0])
     calls = pd.read_parquet(tmp_path / TABLES_DIR / "calls.parquet")
     assert list(dict.fromkeys(calls["replication"])) == [2, 0]
@@ -54,8 +57,8 @@ def test_merge_leaves_out_parts_of_replications_not_asked_for(tmp_path):
 
 
 def test_a_column_missing_in_one_replication_takes_the_type_of_the_others(tmp_path):
-    first = saved_frame(pd.DataFrame({"x": [1.0, 2.0], "label": ["a", "b"]}), 0)
-    empty = saved_frame(pd.DataFrame({"x": [np.nan], "label": [None]}), 1)
+    first = saved_frame(pd.DataFrame({"x": [1.0, 2.0], "label": ["a", "b"]}), 0, START)
+    empty = saved_frame(pd.DataFrame({"x": [np.nan], "label": [None]}), 1, START)
     parts = [pa.Table.from_pandas(f, preserve_index=False) for f in (first, empty)]
     write_table(tmp_path / "t.parquet", parts)
     back = pd.read_parquet(tmp_path / "t.parquet")
@@ -75,13 +78,13 @@ def test_recorder_assembles_its_blocks_in_order():
         recorder.duty_stretch(i, 0, 0, float(i), float(i) + 1, 0)
         recorder.strain_interval(i, 0, 1, 0.5, 0.6, 0.7)
     rows = recorder.finish()
-    assert rows["duty"].shape == (n, len(R.DUTY_COLUMNS))
-    assert rows["duty"][:, 0].tolist() == list(range(n))
-    assert rows["legs"].shape == (0, len(R.LEG_COLUMNS))
+    assert rows["duty"].dtype.names == R.DUTY_COLUMNS and rows["duty"]["agent_id"].tolist() == list(range(n))
+    assert rows["duty"]["t_end"].tolist() == [i + 1.0 for i in range(n)]
+    assert len(rows["legs"]) == 0 and rows["legs"].dtype.names == R.LEG_COLUMNS
     for i in range(n):
         recorder.leg(i, 0, 0, 0.0, 1.0, 2.0, 3.0, 0, 0, 0, 0, 0.0, False)
     legs = recorder.finish()["legs"]
-    assert legs.shape == (n, len(R.LEG_COLUMNS)) and legs[:, 0].tolist() == list(range(n))
+    assert len(legs) == n and legs["call_id"].tolist() == list(range(n))
 
 
 def test_compacting_in_place_keeps_the_rows_asked_for_in_order():

@@ -60,3 +60,44 @@ def test_labels_the_tables_have_always_shown():
     assert R.DUTY_KINDS == ("on_duty", "break", "off_phone", "training")
     assert R.CALL_OUTCOMES[R.CALL_CALLBACK_LOST] == "callback_lost"
     assert len(R.CALL_OUTCOMES) == R.TRIGGER_FRESH
+
+
+def _engine_rows(path: str) -> dict[str, list[tuple]]:
+    """Every row the engine wrote for a two-day run of ``path``, as written (tuples of Python numbers)."""
+    from ccsim.config.load import load_scenario
+    from ccsim.model.centre import ContactCentre
+
+    written: dict[str, list[tuple]] = {kind: [] for kind in R.RECORD_KINDS}
+    original = R.typed_rows
+
+    def keeping(kind, rows):
+        rows = list(rows)
+        written.setdefault(kind, []).extend(rows)
+        return original(kind, rows)
+
+    scenario = load_scenario(path, ["horizon.days=2"]).scenario
+    centre = ContactCentre(scenario, 0)
+    try:
+        R.typed_rows = keeping  # the recorder packs its blocks through this one function
+        centre.run()
+    finally:
+        R.typed_rows = original
+    return written
+
+
+@pytest.mark.parametrize("path", ["configs/baseline.yaml",
+                                  "configs/policies/combined.yaml", "configs/policies/paid_line.yaml",
+                                  "configs/policies/warm_transfers.yaml"])
+def test_typed_records_hold_exactly_the_values_the_engine_wrote(path):
+    """Each column's type keeps every value the engine writes in it (no id, code or count cut short)."""
+    for kind, rows in _engine_rows(path).items():
+        assert rows or kind in ("strain_intervals", "agent_days"), kind
+        typed = R.typed_rows(kind, rows)
+        as_written = np.array(rows, dtype=float).reshape(len(rows), len(R.ALL_COLUMNS[kind]))
+        for j, column in enumerate(R.ALL_COLUMNS[kind]):
+            np.testing.assert_array_equal(typed[column].astype(float), as_written[:, j], err_msg=f"{kind}.{column}")
+
+
+def test_a_value_too_large_for_its_column_type_is_refused():
+    with pytest.raises((OverflowError, ValueError)):
+        R.typed_rows("duty", [(2**40, 0, 0, 0.0, 1.0, 0)])

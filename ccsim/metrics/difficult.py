@@ -7,6 +7,7 @@ call's total talk over all its queue visits, in seconds.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 LONG_CALLS_S = {"difficult_calls_over_30min": 1800.0, "difficult_calls_over_60min": 3600.0}
@@ -18,9 +19,11 @@ def difficult_kpis(calls: pd.DataFrame) -> dict[str, float]:
 
     ``calls`` are the calls that count (arrived after the warm-up).
     """
-    answered = calls[calls["t_first_answer"].notna()]
-    talk = answered["talk_s"].fillna(0.0).to_numpy(dtype=float)
-    difficult = answered["difficult"].to_numpy(dtype=bool)
+    # A mask over two columns, not a filtered copy of every column of the largest table.
+    answered = calls["t_first_answer"].notna().to_numpy()
+    talk = calls["talk_s"].to_numpy(dtype=float)[answered]
+    talk = np.where(np.isnan(talk), 0.0, talk)
+    difficult = calls["difficult"].to_numpy(dtype=bool)[answered]
     kpis = {
         "difficult_talk_mean_s": float(talk[difficult].mean()) if difficult.any() else float("nan"),
         "ordinary_talk_mean_s": float(talk[~difficult].mean()) if (~difficult).any() else float("nan"),

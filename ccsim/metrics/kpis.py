@@ -90,8 +90,10 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     kpis.update(queue_kpis(line, level.threshold, level.short_abandon))
     if scenario.policies.active("callback") is not None:
         kpis.update(callback_kpis(legs[callback], len(legs)))
+    queue_of = line["queue"].astype(object).to_numpy()
+    measured = line[["outcome", "wait_s"]]  # what queue_kpis reads: a copy per queue of these, not of every column
     for name in tables.intervals["queue"].unique():
-        on_queue = where(line, (line["queue"].astype(object) == name).to_numpy())
+        on_queue = where(measured, queue_of == name)
         part = queue_kpis(on_queue, level.threshold, level.short_abandon)
         key = metric_key(str(name))
         for measure in ("asa_s", "service_level", "abandon_rate"):
@@ -290,27 +292,36 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     kpis["difficult_made_by_failure"] = _ratio((cause == "failure").sum(), difficult.sum())
     kpis["difficult_by_nature"] = _ratio((cause == "nature").sum(), difficult.sum())
 
-    story_outcome = stories["outcome"].astype(object)
-    resolved = stories[story_outcome == "resolved"]
+    # Masks over whole columns rather than filtered frames: a filtered copy of a long run's
+    # stories or legs would be the largest thing in memory while the measures are computed.
+    story_outcome = stories["outcome"].astype(object).to_numpy()
+    resolved = story_outcome == "resolved"
+    n_resolved = int(resolved.sum())
     kpis["stories"] = float(len(stories))
-    kpis["resolved_share"] = _ratio(len(resolved), len(stories))
+    kpis["resolved_share"] = _ratio(n_resolved, len(stories))
     kpis["lost_share"] = _ratio((story_outcome == "lost").sum(), len(stories))
     kpis["open_share"] = _ratio((story_outcome == "open").sum(), len(stories))
-    kpis["attempts_per_resolution"] = float(resolved["attempts"].mean()) if len(resolved) else float("nan")
-    kpis["time_to_resolution_s"] = float(resolved["time_to_resolution_s"].mean()) if len(resolved) else float("nan")
-    kpis["effort_to_resolution_s"] = float(resolved["effort_s"].mean()) if len(resolved) else float("nan")
+    for measure, column in (("attempts_per_resolution", "attempts"), ("time_to_resolution_s", "time_to_resolution_s"),
+                            ("effort_to_resolution_s", "effort_s")):
+        kpis[measure] = float(stories[column].to_numpy()[resolved].mean()) if n_resolved else float("nan")
     persons = stories.groupby("person_id").size()
     kpis["persons"] = float(len(persons))
     kpis["transfers_per_person"] = _ratio(stories["transfers"].sum(), len(persons))
     kpis["repeat_person_share"] = _ratio((persons > 1).sum(), len(persons))
 
-    talk_outcome = legs["talk_outcome"].astype(object)
-    for name, part in legs[legs["outcome"].astype(object) == "answered"].groupby("group", observed=True):
+    talk_outcome = legs["talk_outcome"].astype(object).to_numpy()
+    answered_legs = (legs["outcome"].astype(object) == "answered").to_numpy()
+    group = legs["group"].cat.codes.to_numpy()
+    for code, name in enumerate(legs["group"].cat.categories):
+        part = answered_legs & (group == code)
+        n_part = int(part.sum())
+        if n_part == 0:
+            continue  # a group that answered nobody has no rates
         key = metric_key(str(name))
-        part_outcome = talk_outcome.loc[part.index]
-        kpis[f"resolution_rate_{key}"] = _ratio((part_outcome == "resolved").sum(), len(part))
-        kpis[f"transfer_rate_{key}"] = _ratio(part_outcome.isin(["transfer_warm", "transfer_cold",
-                                                                  "misroute_transfer"]).sum(), len(part))
+        part_outcome = talk_outcome[part]
+        kpis[f"resolution_rate_{key}"] = _ratio((part_outcome == "resolved").sum(), n_part)
+        kpis[f"transfer_rate_{key}"] = _ratio(np.isin(part_outcome, ["transfer_warm", "transfer_cold",
+                                                                     "misroute_transfer"]).sum(), n_part)
     return kpis
 
 

@@ -3,7 +3,8 @@
 Table meanings (all times in run seconds from 00:00 of day 0, durations in seconds). Beside every
 time ``t_x`` in seconds stands ``x_at``, the same instant as a local wall-clock timestamp counted
 from 00:00 of ``horizon.start_date`` (no time zone: days are 24 hours, as in the model), and beside
-every ``day`` number stands its ``date``; :func:`with_timestamps` adds them.
+every ``day`` number stands its ``date``; :func:`with_timestamps` adds them as a table is saved
+(:mod:`ccsim.results.parts`), not to the tables in memory, which no measure reads them from.
 
 * ``calls``: one row per attempt (a caller dialling in), with how it ended.
 * ``stories``: one row per problem (all attempts of one reason for calling): resolved (on which
@@ -32,7 +33,7 @@ every ``day`` number stands its ``date``; :func:`with_timestamps` adds them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -62,27 +63,26 @@ class RunTables:
     breaks: pd.DataFrame
 
 
-def _frame(rows: np.ndarray, columns: tuple[str, ...], order: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A record kind's (rows, columns) float64 array as a frame (a column per field, all float).
+def _frame(rows: np.ndarray, order: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A record kind's structured array as a frame (a column per field, in its record type).
 
     With ``order`` the rows come sorted by those columns (stable, the first one major), as
     ``sort_values(list(order), kind="stable")`` would sort them, but each column is gathered
     straight into place: sorting the built frame would hold the kind's table twice. Each column
     is its own array, so the records can be let go as soon as the frame is built.
     """
-    if len(rows) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
+    columns = rows.dtype.names or ()
     if order:
-        index = np.lexsort([rows[:, columns.index(c)] for c in reversed(order)])
-        return pd.DataFrame({c: rows[index, j] for j, c in enumerate(columns)}, copy=False)
-    return pd.DataFrame({c: rows[:, j].copy() for j, c in enumerate(columns)}, copy=False)
+        index = np.lexsort([rows[c] for c in reversed(order)])
+        return pd.DataFrame({c: rows[c][index] for c in columns}, copy=False)
+    return pd.DataFrame({c: rows[c].copy() for c in columns}, copy=False)
 
 
 def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical:
+    """Integer codes as a Categorical of ``names``: a negative code or one past the names (a kind's ``NONE``) is missing."""
     values = codes.to_numpy()
-    known = np.where(values >= 0, values, len(names)).astype(int)
-    lookup = np.array([*names, None], dtype=object)
-    return pd.Categorical(lookup[known], categories=list(names))
+    known = np.where((values >= 0) & (values < len(names)), values, -1).astype(np.int16)
+    return pd.Categorical.from_codes(known, categories=list(names))
 
 
 def build_tables(records: RunRecords, scenario: Scenario, release: bool = False) -> RunTables:
@@ -93,7 +93,7 @@ def build_tables(records: RunRecords, scenario: Scenario, release: bool = False)
     """
     def done(kind: str) -> None:
         if release:
-            setattr(records, kind, np.empty((0, getattr(records, kind).shape[1])))
+            setattr(records, kind, getattr(records, kind)[:0].copy())
 
     calls = _calls_table(records)
     done("calls")
@@ -113,10 +113,8 @@ def build_tables(records: RunRecords, scenario: Scenario, release: bool = False)
     counters = pd.DataFrame([records.counters]) if records.counters else pd.DataFrame(index=[0])
     breaks = _breaks_table(records)
     done("breaks")
-    tables = RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
-                       strain_intervals, counters, breaks)
-    start = scenario.horizon.start_date
-    return RunTables(*(with_timestamps(getattr(tables, f.name), start) for f in fields(RunTables)))
+    return RunTables(calls, stories, persons, legs, duty, intervals, group_intervals, agents, agent_days,
+                     strain_intervals, counters, breaks)
 
 
 def since(frame: pd.DataFrame, column: str, start: float) -> pd.DataFrame:
@@ -163,7 +161,7 @@ def _position(frame: pd.DataFrame, column: str) -> int:
 
 
 def _breaks_table(records: RunRecords) -> pd.DataFrame:
-    frame = _frame(records.breaks, R.BREAK_COLUMNS, ("t_planned", "agent_id"))
+    frame = _frame(records.breaks, ("t_planned", "agent_id"))
     for column in ("agent_id", "position"):
         frame[column] = frame[column].astype("int64")
     frame["group"] = _labels(frame["group"], records.group_names)
@@ -173,7 +171,7 @@ def _breaks_table(records: RunRecords) -> pd.DataFrame:
 
 
 def _agent_days_table(records: RunRecords) -> pd.DataFrame:
-    days = _frame(records.agent_days, R.AGENT_DAY_COLUMNS)
+    days = _frame(records.agent_days)
     for column in ("agent_id", "position", "day", "calls"):
         days[column] = days[column].astype("int64")
     for column in ("hired", "resigned"):
@@ -184,7 +182,7 @@ def _agent_days_table(records: RunRecords) -> pd.DataFrame:
 
 
 def _strain_intervals_table(records: RunRecords) -> pd.DataFrame:
-    frame = _frame(records.strain_intervals, R.STRAIN_INTERVAL_COLUMNS)
+    frame = _frame(records.strain_intervals)
     slot = frame["slot"].to_numpy().astype(int)
     calendar = records.calendar
     frame["slot"] = slot
@@ -197,7 +195,7 @@ def _strain_intervals_table(records: RunRecords) -> pd.DataFrame:
 
 
 def _calls_table(records: RunRecords) -> pd.DataFrame:
-    calls = _frame(records.calls, R.CALL_COLUMNS, ("call_id",))
+    calls = _frame(records.calls, ("call_id",))
     for column in ("call_id", "story_id", "person_id", "attempt", "legs", "transfers", "first_agent_id"):
         calls[column] = calls[column].astype("int64")
     calls["attempt"] += 1
@@ -210,16 +208,15 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     calls["resolving_group"] = _labels(calls["resolving_group"], records.group_names)
     calls["outcome"] = _labels(calls["outcome"], R.CALL_OUTCOMES)
     # Why this attempt happened: a new problem, or the outcome of the attempt before it.
-    trigger = calls["trigger"].to_numpy().astype(int)
-    names = np.array(["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]], dtype=object)
-    calls["trigger"] = pd.Categorical(names[np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1)],
-                                      categories=list(names))
+    trigger = calls["trigger"].to_numpy()
+    names = ["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]]
+    calls["trigger"] = pd.Categorical.from_codes(np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1), names)
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
     return calls
 
 
 def _stories_table(records: RunRecords) -> pd.DataFrame:
-    stories = _frame(records.stories, R.STORY_COLUMNS, ("story_id",))
+    stories = _frame(records.stories, ("story_id",))
     for column in ("story_id", "person_id", "attempts", "transfers", "difficult_attempts"):
         stories[column] = stories[column].astype("int64")
     stories["segment"] = _labels(stories["segment"], records.segment_names)
@@ -256,7 +253,7 @@ def _persons_table(records: RunRecords, stories: pd.DataFrame) -> pd.DataFrame:
 
 
 def _legs_table(records: RunRecords) -> pd.DataFrame:
-    legs = _frame(records.legs, R.LEG_COLUMNS, ("call_id", "leg"))
+    legs = _frame(records.legs, ("call_id", "leg"))
     for column in ("call_id", "leg", "agent_id"):
         legs[column] = legs[column].astype("int64")
     queue_codes = legs["queue"].to_numpy().astype(int)
@@ -276,7 +273,7 @@ def _legs_table(records: RunRecords) -> pd.DataFrame:
 
 
 def _duty_table(records: RunRecords) -> pd.DataFrame:
-    duty = _frame(records.duty, R.DUTY_COLUMNS, ("t_start", "agent_id"))
+    duty = _frame(records.duty, ("t_start", "agent_id"))
     for column in ("agent_id", "position"):
         duty[column] = duty[column].astype("int64")
     group_codes = duty["group"].to_numpy().astype(int)
@@ -350,12 +347,13 @@ def _agent_tables(records: RunRecords, legs: pd.DataFrame, duty: pd.DataFrame) -
     horizon = calendar.length
     on = duty[duty["kind"] == "on_duty"]
     breaks = duty[duty["kind"] == "break"]
-    served = legs[legs["outcome"].astype(object) != "abandoned"].copy()
-    served = served[served["agent_id"] >= 0]
-    group_code = served["group"].cat.codes.to_numpy()
-    busy_end = np.where(np.isfinite(served["t_end"].to_numpy()), served["t_end"].to_numpy(), horizon)
-    busy_end = np.minimum(busy_end, horizon)
-    busy_start = served["t_answer"].to_numpy()
+    # The legs an agent took, as a mask over the columns: a filtered copy of a long run's legs
+    # would be the largest thing in memory while the tables are built.
+    served = (legs["outcome"].astype(object) != "abandoned").to_numpy() & (legs["agent_id"].to_numpy() >= 0)
+    group_code = legs["group"].cat.codes.to_numpy()[served]
+    t_end = legs["t_end"].to_numpy()[served]
+    busy_end = np.minimum(np.where(np.isfinite(t_end), t_end, horizon), horizon)
+    busy_start = legs["t_answer"].to_numpy()[served]
     per_slot = dict(
         on_duty=time_per_slot(on["t_start"].to_numpy(), on["t_end"].to_numpy(), on["_group_code"].to_numpy(),
                               n_groups, calendar.interval, calendar.n_slots),
@@ -375,12 +373,10 @@ def _agent_tables(records: RunRecords, legs: pd.DataFrame, duty: pd.DataFrame) -
     keep = table["open"].to_numpy() | (table["agents_on_duty"].to_numpy() > 0)
     group_intervals = table[keep].reset_index(drop=True)
 
-    talk = served["talk_s"].fillna(0.0)
-    wrap = served["wrap_s"].fillna(0.0)
     per_agent = pd.DataFrame({
-        "agent_id": served["agent_id"].to_numpy(),
-        "talk_s": talk.to_numpy(),
-        "wrap_s": wrap.to_numpy(),
+        "agent_id": legs["agent_id"].to_numpy()[served],
+        "talk_s": _zero_if_missing(legs["talk_s"].to_numpy()[served]),
+        "wrap_s": _zero_if_missing(legs["wrap_s"].to_numpy()[served]),
     }).groupby("agent_id").agg(talk_s=("talk_s", "sum"), wrap_s=("wrap_s", "sum"), calls=("talk_s", "size"))
     on_time = (on["t_end"] - on["t_start"]).groupby(on["agent_id"]).sum().rename("duty_s")
     break_time = (breaks["t_end"] - breaks["t_start"]).groupby(breaks["agent_id"]).sum().rename("break_s")
@@ -394,3 +390,8 @@ def _agent_tables(records: RunRecords, legs: pd.DataFrame, duty: pd.DataFrame) -
         agents["occupancy"] = (agents["talk_s"] + agents["wrap_s"]) / available_time
         agents["calls_per_hour"] = agents["calls"] / (available_time / units.HOUR)
     return group_intervals, agents.reset_index()
+
+
+def _zero_if_missing(values: np.ndarray) -> np.ndarray:
+    """``values`` with NaN (did not happen, e.g. a talk still open at the end) as 0."""
+    return np.where(np.isnan(values), 0.0, values)

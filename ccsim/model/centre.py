@@ -22,7 +22,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import simpy
 
 from ccsim import rng
@@ -184,8 +183,7 @@ class ContactCentre:
             stories=rows["stories"],
             duty=rows["duty"],
             breaks=rows["breaks"],
-            agent_days=(np.array(agent_days, dtype=float) if agent_days
-                        else np.empty((0, len(R.AGENT_DAY_COLUMNS)))),
+            agent_days=R.typed_rows("agent_days", agent_days),
             strain_intervals=rows["strain_intervals"],
             expected_arrivals=self.expected,
             busyness=self.busyness,

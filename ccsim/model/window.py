@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.metrics import records as R
-
 if TYPE_CHECKING:
     from ccsim.metrics.records import RunRecords
     from ccsim.model.calendar import Calendar
@@ -47,11 +45,11 @@ def _compacted(rows: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return rows[:len(kept)]
 
 
-def _shifted(rows: np.ndarray, keep_column: int, columns: Sequence[int], lead: float) -> np.ndarray:
+def _shifted(rows: np.ndarray, keep_column: str, columns: Sequence[str], lead: float) -> np.ndarray:
     """Rows whose ``keep_column`` is at or after ``lead``, with ``columns`` moved back by ``lead`` (in place)."""
-    kept = _compacted(rows, rows[:, keep_column] >= lead)  # NaN (never happened) counts as before
+    kept = _compacted(rows, rows[keep_column] >= lead)  # NaN (never happened) counts as before
     for column in columns:
-        kept[:, column] -= lead  # NaN stays NaN
+        kept[column] -= lead  # NaN stays NaN
     return kept
 
 
@@ -64,30 +62,18 @@ def cut_to_window(records: RunRecords, reported: Calendar, counters_at_start: di
     lead = simulated.lead
     if simulated.lead_days == 0:
         return records
-    call_cols = R.CALL_COLUMNS
-    calls = _shifted(records.calls, call_cols.index("t_arrive"),
-                     [call_cols.index(c) for c in ("t_arrive", "t_ivr_end", "t_first_answer", "t_end")], lead)
-    leg_cols = R.LEG_COLUMNS
-    legs = _compacted(records.legs, np.isin(records.legs[:, leg_cols.index("call_id")],
-                                            calls[:, call_cols.index("call_id")]))
+    calls = _shifted(records.calls, "t_arrive", ("t_arrive", "t_ivr_end", "t_first_answer", "t_end"), lead)
+    legs = _compacted(records.legs, np.isin(records.legs["call_id"], calls["call_id"]))
     for column in ("t_enqueue", "t_answer", "t_end_talk", "t_end"):
-        legs[:, leg_cols.index(column)] -= lead
-    story_cols = R.STORY_COLUMNS
-    stories = _shifted(records.stories, story_cols.index("t_first"),
-                       [story_cols.index(c) for c in ("t_first", "t_end")], lead)
-    duty_cols = R.DUTY_COLUMNS
-    start, end = duty_cols.index("t_start"), duty_cols.index("t_end")
-    duty = _compacted(records.duty, records.duty[:, end] > lead)
-    duty[:, start] = np.maximum(duty[:, start], lead) - lead
-    duty[:, end] -= lead
-    break_cols = R.BREAK_COLUMNS
-    breaks = _shifted(records.breaks, break_cols.index("t_planned"),
-                      [break_cols.index(c) for c in ("t_planned", "t_start")], lead)
-    day_col = R.AGENT_DAY_COLUMNS.index("day")
-    agent_days = _shifted(records.agent_days, day_col, [day_col], simulated.lead_days)
-    slot_col = R.STRAIN_INTERVAL_COLUMNS.index("slot")
+        legs[column] -= lead
+    stories = _shifted(records.stories, "t_first", ("t_first", "t_end"), lead)
+    duty = _compacted(records.duty, records.duty["t_end"] > lead)
+    duty["t_start"] = np.maximum(duty["t_start"], lead) - lead
+    duty["t_end"] -= lead
+    breaks = _shifted(records.breaks, "t_planned", ("t_planned", "t_start"), lead)
+    agent_days = _shifted(records.agent_days, "day", ("day",), simulated.lead_days)
     first_slot = simulated.lead_days * simulated.slots_per_day
-    strain = _shifted(records.strain_intervals, slot_col, [slot_col], first_slot)
+    strain = _shifted(records.strain_intervals, "slot", ("slot",), first_slot)
     counters = {name: value - counters_at_start.get(name, 0.0) for name, value in records.counters.items()}
     return replace(
         records,

@@ -11,6 +11,7 @@ one table over all replications.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ccsim.metrics.tables import RunTables
+from ccsim.metrics.tables import RunTables, with_timestamps
 from ccsim.results.names import TABLES_DIR
 
 TABLE_NAMES = tuple(f.name for f in fields(RunTables))
@@ -29,9 +30,14 @@ PARTS_DIR = ".table-parts"
 """Inside a folder being written: one Parquet file per table and replication, gone once merged."""
 
 
-def saved_frame(frame: pd.DataFrame, replication: int) -> pd.DataFrame:
-    """A replication's table as saved: internal (``_``) columns dropped, a leading ``replication`` column."""
-    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+def saved_frame(frame: pd.DataFrame, replication: int, start_date: dt.date) -> pd.DataFrame:
+    """A replication's table as saved: internal (``_``) columns dropped, a timestamp beside each time
+    (:func:`~ccsim.metrics.tables.with_timestamps`, from 00:00 of ``start_date``), a leading ``replication`` column.
+
+    Timestamps are added here, a slice at a time, rather than in the tables in memory: they are
+    a fifth of a long run's largest tables and no measure reads them.
+    """
+    frame = with_timestamps(frame.drop(columns=[c for c in frame.columns if c.startswith("_")]), start_date)
     frame.insert(0, "replication", replication)
     return frame
 
@@ -45,27 +51,49 @@ class TableParts:
     """Where a worker saves each replication's tables: the parts folder of the results folder ``folder``.
 
     Handed to :func:`ccsim.experiments.runner.replicate` as ``save_tables`` (it is sent to the
-    worker processes, so it is plain data).
+    worker processes, so it is plain data). ``start_date``: the scenario's first day, which the
+    saved timestamps count from.
     """
 
     folder: Path
+    start_date: dt.date
 
     def __call__(self, replication: int, tables: RunTables) -> None:
-        write_parts(self.folder, tables, replication)
+        write_parts(self.folder, tables, replication, self.start_date)
 
 
-def write_parts(folder: Path, tables: RunTables, replication: int) -> None:
+SLICE_ROWS = 262_144
+"""Rows converted to Arrow and written at a time: a whole long-run table converted at once would
+be held twice (pandas and Arrow). Each slice is a row group of the part file."""
+
+
+def write_parts(folder: Path, tables: RunTables, replication: int, start_date: dt.date) -> None:
     """Write one replication's tables as parts into ``folder`` (each file whole or not at all)."""
     for name in TABLE_NAMES:
         path = _part_path(folder, name, replication)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        pq.write_table(_arrow(saved_frame(getattr(tables, name), replication)), partial)
+        write_table(partial, _slices(getattr(tables, name), replication, start_date))
         os.replace(partial, path)
+
+
+def _slices(frame: pd.DataFrame, replication: int, start_date: dt.date) -> Iterator[pa.Table]:
+    """``frame`` as saved (:func:`saved_frame`), :data:`SLICE_ROWS` rows at a time, as Arrow tables."""
+    for start in range(0, max(len(frame), 1), SLICE_ROWS):
+        yield _arrow(saved_frame(frame.iloc[start:start + SLICE_ROWS], replication, start_date))
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _row_groups(path: Path) -> Iterator[pa.Table]:
+    """A Parquet file's row groups one at a time (a long run's table is never read whole)."""
+    with pq.ParquetFile(path) as file:
+        if file.num_row_groups == 0:  # an empty table still has its columns
+            yield file.schema_arrow.empty_table()
+        for index in range(file.num_row_groups):
+            yield file.read_row_group(index)
 
 
 def write_table(path: Path, parts: Iterable[pa.Table]) -> None:
@@ -104,24 +132,24 @@ def merge_parts(folder: Path, replications: list[int]) -> list[str]:
     for name in TABLE_NAMES:
         path = folder / TABLES_DIR / f"{name}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_table(path, (pq.read_table(_part_path(folder, name, r)) for r in replications))
+        write_table(path, (group for r in replications for group in _row_groups(_part_path(folder, name, r))))
         written.append(f"{TABLES_DIR}/{name}.parquet")
     shutil.rmtree(folder / PARTS_DIR, ignore_errors=True)
     return written
 
 
-def write_held_tables(folder: Path, results: Iterable[tuple[int, RunTables]]) -> list[str]:
+def write_held_tables(folder: Path, results: Iterable[tuple[int, RunTables]], start_date: dt.date) -> list[str]:
     """Write tables held in memory, (replication, tables) in order, into ``folder/tables/*.parquet``."""
     results = list(results)
     written = []
     for name in TABLE_NAMES:
         path = Path(folder) / TABLES_DIR / f"{name}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_table(path, _converted(name, results))
+        write_table(path, _converted(name, results, start_date))
         written.append(f"{TABLES_DIR}/{name}.parquet")
     return written
 
 
-def _converted(name: str, results: list[tuple[int, RunTables]]) -> Iterator[pa.Table]:
+def _converted(name: str, results: list[tuple[int, RunTables]], start_date: dt.date) -> Iterator[pa.Table]:
     for replication, tables in results:
-        yield _arrow(saved_frame(getattr(tables, name), replication))
+        yield from _slices(getattr(tables, name), replication, start_date)

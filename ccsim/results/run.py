@@ -76,7 +76,7 @@ def write_results(
 
     Commands write into an :class:`~ccsim.results.folder.OutputFolder` so that the folder appears
     whole; writing straight into ``out`` (the Python API) marks it complete last all the same.
-    Replications whose tables were saved as they finished (``replicate(..., save_tables=TableParts(out))``)
+    Replications whose tables were saved as they finished (``replicate(..., save_tables=TableParts(out, start_date))``)
     have them merged from disk; otherwise their tables in memory are written.
     """
     out.mkdir(parents=True, exist_ok=True)
@@ -93,7 +93,8 @@ def write_results(
         if any(r.tables_saved for r in results):  # saved as parts into ``out`` by the workers
             written += merge_parts(out, [r.replication for r in results])
         else:
-            written += write_held_tables(out, [(r.replication, r.tables) for r in results])
+            written += write_held_tables(out, [(r.replication, r.tables) for r in results],
+                                         scenario.horizon.start_date)
     write_json(out / PROVENANCE_FILE, {**provenance, "environment": environment()})
     mark_complete(out, written, provenance.get("run_id"))
     return estimates
