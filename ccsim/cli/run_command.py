@@ -95,9 +95,9 @@ def _simulate(loaded: LoadedScenario, folder: OutputFolder, jobs: int, tables: b
         task = progress.add_task(escape(scenario.name), total=scenario.replications)
         try:
             # Each worker saves its replication's tables into the folder: this process holds none of them.
+            parts = TableParts(folder.path, scenario.horizon.start_date) if tables else None
             results = replicate(scenario, jobs=jobs or default_jobs(), on_done=lambda _: progress.advance(task),
-                                keep_tables=tables, save_tables=TableParts(folder.path, scenario.horizon.start_date) if tables
-                                else None)
+                                keep_tables=tables, save_tables=parts)
         except Interrupted as stop:
             results, interrupted = stop.results, True
     if not results:

@@ -11,9 +11,9 @@ This module imports nothing of ccsim: the model writes it and the measures read 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from collections.abc import Iterable
 from typing import IO, Protocol
 
 import numpy as np

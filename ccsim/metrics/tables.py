@@ -78,11 +78,12 @@ def _frame(rows: np.ndarray, order: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame({c: rows[c].copy() for c in columns}, copy=False)
 
 
-def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical:
-    """Integer codes as a Categorical of ``names``: a negative code or one past the names (a kind's ``NONE``) is missing."""
+def _labels(codes: pd.Series, names: tuple[str, ...] | list[str]) -> pd.Categorical[str]:
+    """Integer codes as a Categorical of ``names``; a negative code, or one past the names (a kind's
+    ``NONE``), is missing."""
     values = codes.to_numpy()
     known = np.where((values >= 0) & (values < len(names)), values, -1).astype(np.int16)
-    return pd.Categorical.from_codes(known, categories=list(names))
+    return pd.Categorical.from_codes(known, categories=pd.Index(list(names)))
 
 
 def build_tables(records: RunRecords, scenario: Scenario, release: bool = False) -> RunTables:
@@ -210,7 +211,7 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     # Why this attempt happened: a new problem, or the outcome of the attempt before it.
     trigger = calls["trigger"].to_numpy()
     names = ["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]]
-    calls["trigger"] = pd.Categorical.from_codes(np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1), names)
+    calls["trigger"] = pd.Categorical.from_codes(np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1), pd.Index(names))
     calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
     return calls
 
