@@ -5,6 +5,8 @@ time ``t_x`` in seconds stands ``x_at``, the same instant as a local wall-clock 
 from 00:00 of ``horizon.start_date`` (no time zone: days are 24 hours, as in the model), and beside
 every ``day`` number stands its ``date``; :func:`with_timestamps` adds them as a table is saved
 (:mod:`ccsim.results.parts`), not to the tables in memory, which no measure reads them from.
+Ids, counts and flags keep their record types (:data:`ccsim.metrics.records.COLUMN_TYPES`: a
+call id in 64 bits, an attempt number in 16), codes become Categoricals.
 
 * ``calls``: one row per attempt (a caller dialling in), with how it ended.
 * ``stories``: one row per problem (all attempts of one reason for calling): resolved (on which
@@ -163,8 +165,6 @@ def _position(frame: pd.DataFrame, column: str) -> int:
 
 def _breaks_table(records: RunRecords) -> pd.DataFrame:
     frame = _frame(records.breaks, ("t_planned", "agent_id"))
-    for column in ("agent_id", "position"):
-        frame[column] = frame[column].astype("int64")
     frame["group"] = _labels(frame["group"], records.group_names)
     frame["kind"] = _labels(frame["kind"], R.DUTY_KINDS)
     frame["result"] = _labels(frame["result"], R.BREAK_RESULTS)
@@ -173,10 +173,6 @@ def _breaks_table(records: RunRecords) -> pd.DataFrame:
 
 def _agent_days_table(records: RunRecords) -> pd.DataFrame:
     days = _frame(records.agent_days)
-    for column in ("agent_id", "position", "day", "calls"):
-        days[column] = days[column].astype("int64")
-    for column in ("hired", "resigned"):
-        days[column] = days[column].astype(bool)
     days["group"] = _labels(days["group"], records.group_names)
     days["status"] = _labels(days["status"], R.STATUSES)
     return days.sort_values(["day", "group", "position"], kind="stable").reset_index(drop=True)
@@ -191,17 +187,12 @@ def _strain_intervals_table(records: RunRecords) -> pd.DataFrame:
     frame.insert(2, "time", [units.format_clock((s % calendar.slots_per_day) * calendar.interval) for s in slot])
     frame.insert(3, "t_start", slot * calendar.interval)
     frame["group"] = _labels(frame["group"], records.group_names)
-    frame["agents"] = frame["agents"].astype("int64")
     return frame
 
 
 def _calls_table(records: RunRecords) -> pd.DataFrame:
     calls = _frame(records.calls, ("call_id",))
-    for column in ("call_id", "story_id", "person_id", "attempt", "legs", "transfers", "first_agent_id"):
-        calls[column] = calls[column].astype("int64")
     calls["attempt"] += 1
-    for column in ("difficult", "abusive", "misrouted"):
-        calls[column] = calls[column].astype(bool)
     calls["segment"] = _labels(calls["segment"], records.segment_names)
     calls["ivr_option"] = _labels(calls["ivr_option"], records.option_names)
     calls["difficult_cause"] = _labels(calls["difficult_cause"], R.DIFFICULT_CAUSES)
@@ -212,14 +203,12 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     trigger = calls["trigger"].to_numpy()
     names = ["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]]
     calls["trigger"] = pd.Categorical.from_codes(np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1), pd.Index(names))
-    calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int64"))
+    calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype(R.COLUMN_TYPES["agent_days"]["day"]))
     return calls
 
 
 def _stories_table(records: RunRecords) -> pd.DataFrame:
     stories = _frame(records.stories, ("story_id",))
-    for column in ("story_id", "person_id", "attempts", "transfers", "difficult_attempts"):
-        stories[column] = stories[column].astype("int64")
     stories["segment"] = _labels(stories["segment"], records.segment_names)
     stories["ivr_option"] = _labels(stories["ivr_option"], records.option_names)
     stories["outcome"] = _labels(stories["outcome"], R.STORY_OUTCOMES)
@@ -255,9 +244,7 @@ def _persons_table(records: RunRecords, stories: pd.DataFrame) -> pd.DataFrame:
 
 def _legs_table(records: RunRecords) -> pd.DataFrame:
     legs = _frame(records.legs, ("call_id", "leg"))
-    for column in ("call_id", "leg", "agent_id"):
-        legs[column] = legs[column].astype("int64")
-    queue_codes = legs["queue"].to_numpy().astype(int)
+    queue_codes = legs["queue"].to_numpy()  # the record's own 16-bit codes (the column becomes labels below)
     legs["queue"] = _labels(legs["queue"], records.queue_names)
     legs["group"] = _labels(legs["group"], records.group_names)
     outcome = legs["outcome"].to_numpy().astype(int)
@@ -268,15 +255,12 @@ def _legs_table(records: RunRecords) -> pd.DataFrame:
     legs["wait_s"] = left - legs["t_enqueue"]
     legs["talk_s"] = legs["t_end_talk"] - legs["t_answer"]
     legs["wrap_s"] = legs["t_end"] - legs["t_end_talk"]
-    legs["callback"] = legs["callback"].astype(bool)
     legs["_queue_code"] = queue_codes
     return legs
 
 
 def _duty_table(records: RunRecords) -> pd.DataFrame:
     duty = _frame(records.duty, ("t_start", "agent_id"))
-    for column in ("agent_id", "position"):
-        duty[column] = duty[column].astype("int64")
     group_codes = duty["group"].to_numpy().astype(int)
     duty["group"] = _labels(duty["group"], records.group_names)
     duty["kind"] = _labels(duty["kind"], R.DUTY_KINDS)

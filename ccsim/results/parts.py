@@ -132,7 +132,10 @@ def merge_parts(folder: Path, replications: list[int]) -> list[str]:
     for name in TABLE_NAMES:
         path = folder / TABLES_DIR / f"{name}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_table(path, (group for r in replications for group in _row_groups(_part_path(folder, name, r))))
+        if len(replications) == 1:  # one part is already the table: moved, not read and written again
+            os.replace(_part_path(folder, name, replications[0]), path)
+        else:
+            write_table(path, (group for r in replications for group in _row_groups(_part_path(folder, name, r))))
         written.append(f"{TABLES_DIR}/{name}.parquet")
     shutil.rmtree(folder / PARTS_DIR, ignore_errors=True)
     return written
