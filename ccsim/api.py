@@ -21,6 +21,7 @@ from ccsim.config.scenario import Scenario
 from ccsim.experiments import compare as _compare
 from ccsim.experiments import runner as _runner
 from ccsim.metrics.stats import summarise
+from ccsim.metrics.tables import timestamped
 
 ScenarioLike = Union[str, Path, LoadedScenario, Scenario, Mapping[str, Any]]
 
@@ -46,16 +47,27 @@ def as_scenario(scenario: ScenarioLike, overrides: Sequence[str] = ()) -> Scenar
 
 def simulate(scenario: ScenarioLike, replication: int = 0, *, overrides: Sequence[str] = (),
              keep_tables: bool = True) -> _runner.ReplicationResult:
-    """One replication: ``.kpis`` (a dict) and ``.tables`` (DataFrames: calls, legs, intervals, ...)."""
-    return _runner.simulate(as_scenario(scenario, overrides), replication, keep_tables)
+    """One replication: ``.kpis`` (a dict) and ``.tables`` (DataFrames: calls, legs, intervals, ...),
+    with a local timestamp beside each time, as in a results folder's tables."""
+    validated = as_scenario(scenario, overrides)
+    return _stamped(_runner.simulate(validated, replication, keep_tables), validated)
 
 
 def replicate(scenario: ScenarioLike, replications: int | Iterable[int] | None = None, *,
               overrides: Sequence[str] = (), jobs: int | None = 1,
               keep_tables: bool = True) -> list[_runner.ReplicationResult]:
-    """Replications ``0 .. n-1`` (an int), the given numbers, or the scenario's own count (None)."""
+    """Replications ``0 .. n-1`` (an int), the given numbers, or the scenario's own count (None);
+    tables as :func:`simulate` gives them."""
     numbers = range(replications) if isinstance(replications, int) else replications
-    return _runner.replicate(as_scenario(scenario, overrides), numbers, jobs=jobs, keep_tables=keep_tables)
+    validated = as_scenario(scenario, overrides)
+    return [_stamped(result, validated) for result in
+            _runner.replicate(validated, numbers, jobs=jobs, keep_tables=keep_tables)]
+
+
+def _stamped(result: _runner.ReplicationResult, scenario: Scenario) -> _runner.ReplicationResult:
+    """``result`` with timestamps in its tables (the engine's tables carry run seconds only)."""
+    result.tables = timestamped(result.tables, scenario.horizon.start_date)
+    return result
 
 
 def compare(baseline: ScenarioLike, variants: ScenarioLike | Sequence[ScenarioLike], replications: int | None = None,

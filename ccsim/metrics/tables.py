@@ -35,7 +35,7 @@ call id in 64 bits, an attempt number in 16), codes become Categoricals.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -156,6 +156,11 @@ def with_timestamps(frame: pd.DataFrame, start_date: dt.date) -> pd.DataFrame:
         days = pd.to_timedelta(frame["day"].to_numpy(dtype=float), unit="D")
         frame.insert(_position(frame, "day") + 1, "date", (origin + days).astype("datetime64[s]"))
     return frame
+
+
+def timestamped(tables: RunTables, start_date: dt.date) -> RunTables:
+    """Every table of ``tables`` with its timestamps (:func:`with_timestamps`), as the saved tables have them."""
+    return RunTables(*(with_timestamps(getattr(tables, f.name), start_date) for f in fields(RunTables)))
 
 
 def _position(frame: pd.DataFrame, column: str) -> int:
