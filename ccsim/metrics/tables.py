@@ -208,7 +208,7 @@ def _calls_table(records: RunRecords) -> pd.DataFrame:
     trigger = calls["trigger"].to_numpy()
     names = ["fresh", *[f"after_{name}" for name in R.CALL_OUTCOMES]]
     calls["trigger"] = pd.Categorical.from_codes(np.where(trigger == R.TRIGGER_FRESH, 0, trigger + 1), pd.Index(names))
-    calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype(R.COLUMN_TYPES["agent_days"]["day"]))
+    calls.insert(5, "day", (calls["t_arrive"] // units.DAY).astype("int32"))  # as agent_days.day
     return calls
 
 
