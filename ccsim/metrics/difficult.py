@@ -7,8 +7,9 @@ call's total talk over all its queue visits, in seconds.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+
+from ccsim.metrics.tables import zero_if_missing
 
 LONG_CALLS_S = {"difficult_calls_over_30min": 1800.0, "difficult_calls_over_60min": 3600.0}
 """Thresholds of the long-call counts, in seconds of talk."""
@@ -21,8 +22,7 @@ def difficult_kpis(calls: pd.DataFrame) -> dict[str, float]:
     """
     # A mask over two columns, not a filtered copy of every column of the largest table.
     answered = calls["t_first_answer"].notna().to_numpy()
-    talk = calls["talk_s"].to_numpy(dtype=float)[answered]
-    talk = np.where(np.isnan(talk), 0.0, talk)
+    talk = zero_if_missing(calls["talk_s"].to_numpy(dtype=float)[answered])
     difficult = calls["difficult"].to_numpy(dtype=bool)[answered]
     kpis = {
         "difficult_talk_mean_s": float(talk[difficult].mean()) if difficult.any() else float("nan"),

@@ -365,8 +365,8 @@ def _agent_tables(records: RunRecords, legs: pd.DataFrame, duty: pd.DataFrame) -
 
     per_agent = pd.DataFrame({
         "agent_id": legs["agent_id"].to_numpy()[served],
-        "talk_s": _zero_if_missing(legs["talk_s"].to_numpy()[served]),
-        "wrap_s": _zero_if_missing(legs["wrap_s"].to_numpy()[served]),
+        "talk_s": zero_if_missing(legs["talk_s"].to_numpy()[served]),
+        "wrap_s": zero_if_missing(legs["wrap_s"].to_numpy()[served]),
     }).groupby("agent_id").agg(talk_s=("talk_s", "sum"), wrap_s=("wrap_s", "sum"), calls=("talk_s", "size"))
     on_time = (on["t_end"] - on["t_start"]).groupby(on["agent_id"]).sum().rename("duty_s")
     break_time = (breaks["t_end"] - breaks["t_start"]).groupby(breaks["agent_id"]).sum().rename("break_s")
@@ -382,6 +382,6 @@ def _agent_tables(records: RunRecords, legs: pd.DataFrame, duty: pd.DataFrame) -
     return group_intervals, agents.reset_index()
 
 
-def _zero_if_missing(values: np.ndarray) -> np.ndarray:
+def zero_if_missing(values: np.ndarray) -> np.ndarray:
     """``values`` with NaN (did not happen, e.g. a talk still open at the end) as 0."""
     return np.where(np.isnan(values), 0.0, values)
