@@ -106,34 +106,63 @@ class Keyed:
 
 
 class PrimedKeyed(Keyed):
-    """:class:`Keyed` with the uniforms of attempt 0, leg 0 already drawn (see :func:`primed_block`).
+    """:class:`Keyed` with some uniforms of attempt 0, leg 0 already drawn (see :class:`Primer`).
 
     Most of a story's draws fall on that first leg; answering them from a list saves the 64-bit
-    arithmetic, and the values are the same as :class:`Keyed` gives.
+    arithmetic, and the values are the same as :class:`Keyed` gives. A purpose its block did not
+    draw is computed here and noted in ``wanted``, so that the next blocks draw it too.
     """
 
-    __slots__ = ("first",)
+    __slots__ = ("columns", "row", "wanted")
 
-    def __init__(self, key: int, first: list[float]):
+    def __init__(self, key: int, columns: list[list[float] | None], row: int, wanted: list[bool]):
         self.key = key
-        self.first = first  # u(slot(0, 0, purpose)) by purpose
+        self.columns = columns  # by purpose: the block's u(slot(0, 0, purpose)) by story, or None
+        self.row = row  # this story's place in the block
+        self.wanted = wanted  # the Primer's: purposes the next blocks draw ahead
 
     def u(self, slot_number: int) -> float:
         if slot_number < PURPOSES:
-            return self.first[slot_number]
+            column = self.columns[slot_number]
+            if column is not None:
+                return column[self.row]
+            self.wanted[slot_number] = True
         return Keyed.u(self, slot_number)
 
     def u_at(self, attempt: int, leg: int, purpose: int) -> float:
         if attempt == 0 and leg == 0:
-            return self.first[purpose]
+            column = self.columns[purpose]
+            if column is not None:
+                return column[self.row]
+            self.wanted[purpose] = True
         return Keyed.u_at(self, attempt, leg, purpose)
 
 
-def primed_block(base: int, counters: np.ndarray) -> list[PrimedKeyed]:
-    """The draws of stories keyed ``mix64(base, counter)``, with attempt 0, leg 0 drawn in one pass."""
-    keys = mix64_array(base, counters)
-    first = unit_array(mix64_array(keys[:, None], np.arange(PURPOSES, dtype=np.uint64)[None, :])).tolist()
-    return [PrimedKeyed(key, row) for key, row in zip(keys.tolist(), first)]
+class Primer:
+    """Keys of blocks of stories, ``mix64(base, counter)``, with their first-leg uniforms drawn in one pass.
+
+    Only the purposes the run reads are drawn: which ones depends on the scenario (no menu, no
+    menu draws), so the primer starts with none and draws, for every later block, each purpose a
+    story of an earlier block asked for. Drawing ahead never changes a value, only when it is computed.
+    """
+
+    __slots__ = ("base", "wanted")
+
+    def __init__(self, base: int):
+        self.base = base
+        self.wanted = [False] * PURPOSES
+
+    def block(self, counters: np.ndarray) -> list[PrimedKeyed]:
+        keys = mix64_array(self.base, counters)
+        wanted = self.wanted
+        columns: list[list[float] | None] = [None] * PURPOSES
+        purposes = [purpose for purpose in range(PURPOSES) if wanted[purpose]]
+        if purposes:
+            # slot(0, 0, purpose) is the purpose itself.
+            drawn = unit_array(mix64_array(keys[None, :], np.array(purposes, dtype=np.uint64)[:, None]))
+            for purpose, column in zip(purposes, drawn.tolist()):
+                columns[purpose] = column
+        return [PrimedKeyed(key, columns, row, wanted) for row, key in enumerate(keys.tolist())]
 
 
 # Purposes of keyed draws. Never renumber (it changes every result); retired numbers stay unused.

@@ -19,16 +19,31 @@ def test_mix64_array_matches_scalar_on_many_keys_and_slots() -> None:
             assert units[i, j].item() == rng.unit(rng.mix64(key, counter)) == rng.Keyed(key).u(counter)
 
 
-def test_primed_draws_answer_as_keyed_on_every_slot() -> None:
+def _check_block(base: int, blocks: list[list[rng.PrimedKeyed]], story_ids: np.ndarray) -> None:
+    for primed_block in blocks:
+        for story_id, primed in zip(story_ids.tolist(), primed_block):
+            plain = rng.Keyed(rng.mix64(base, story_id))
+            assert primed.key == plain.key
+            for attempt in range(3):
+                for leg in range(3):
+                    for purpose in range(rng.PURPOSES):
+                        value = primed.u_at(attempt, leg, purpose)
+                        assert type(value) is float
+                        assert value == plain.u_at(attempt, leg, purpose)
+                        assert primed.u(rng.slot(attempt, leg, purpose)) == plain.u(rng.slot(attempt, leg, purpose))
+
+
+def test_primed_draws_answer_as_keyed_on_every_slot_before_and_after_learning() -> None:
     base = rng.key64(3, 1, "stories")
     story_ids = np.arange(40, dtype=np.uint64) | np.uint64(5 << 24)
-    for story_id, primed in zip(story_ids.tolist(), rng.primed_block(base, story_ids)):
-        plain = rng.Keyed(rng.mix64(base, story_id))
-        assert primed.key == plain.key
-        for attempt in range(3):
-            for leg in range(3):
-                for purpose in range(rng.PURPOSES):
-                    value = primed.u_at(attempt, leg, purpose)
-                    assert type(value) is float
-                    assert value == plain.u_at(attempt, leg, purpose)
-                    assert primed.u(rng.slot(attempt, leg, purpose)) == plain.u(rng.slot(attempt, leg, purpose))
+    primer = rng.Primer(base)
+    cold = primer.block(story_ids)
+    assert all(column is None for column in cold[0].columns)  # nothing asked for yet: nothing drawn ahead
+    cold[0].u_at(0, 0, rng.TALK)
+    cold[0].u(rng.PATIENCE)
+    partly = primer.block(story_ids)
+    drawn = {purpose for purpose, column in enumerate(partly[0].columns) if column is not None}
+    assert drawn == {rng.TALK, rng.PATIENCE}
+    _check_block(base, [cold, partly], story_ids)  # reads every purpose: the next block draws them all
+    assert all(column is not None for column in primer.block(story_ids)[0].columns)
+    _check_block(base, [primer.block(story_ids)], story_ids)

@@ -89,7 +89,7 @@ class ContactCentre:
         self.open_stories: dict[int, Story] = {}
         self._next_call_id = 0
         self.pending_redials = 0  # redials and promised callbacks scheduled but not yet made
-        self._story_base = rng.key64(scenario.seed, replication, "stories")
+        self._primer = rng.Primer(rng.key64(scenario.seed, replication, "stories"))
 
         self.queues = [Queue(i, name) for i, name in enumerate(scenario.queues)]
         queue_index = {q.name: q.index for q in self.queues}
@@ -263,7 +263,7 @@ class ContactCentre:
         """
         end = min(index + PRIMED_BLOCK, len(self._day_times))
         story_ids = np.arange(index, end, dtype=np.uint64) | np.uint64(self._day << 24)
-        self._primed = rng.primed_block(self._story_base, story_ids)
+        self._primed = self._primer.block(story_ids)
         self._primed_from = index
 
     def _on_redial(self, event: Due) -> None:
