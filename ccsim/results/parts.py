@@ -105,7 +105,7 @@ def write_table(path: Path, parts: Iterable[pa.Table]) -> None:
     try:
         for part in parts:
             if writer is None:
-                writer = pq.ParquetWriter(path, part.schema)
+                writer = pq.ParquetWriter(path, part.schema, use_dictionary=dictionary_columns(part.schema))
             elif not part.schema.equals(writer.schema, check_metadata=False):
                 part = part.cast(writer.schema) if _only_nulls_differ(part.schema, writer.schema) else part
             writer.write_table(part)
@@ -114,6 +114,19 @@ def write_table(path: Path, parts: Iterable[pa.Table]) -> None:
             writer.close()
     if writer is None:  # no replication: an empty table, as an empty frame saves
         pd.DataFrame().to_parquet(path, index=False)
+
+
+def dictionary_columns(schema: pa.Schema) -> list[str]:
+    """The columns worth dictionary encoding: labels, flags and small codes, not times or ids.
+
+    Parquet tries a dictionary for every column by default and gives up on one with too many
+    distinct values only after building it: on times and ids that doubles the time to write a
+    table and makes the file larger.
+    """
+    return [field.name for field in schema
+            if not (pa.types.is_floating(field.type) or pa.types.is_timestamp(field.type)
+                    or pa.types.is_duration(field.type)
+                    or (pa.types.is_integer(field.type) and field.type.bit_width >= 32))]
 
 
 def _only_nulls_differ(part: pa.Schema, first: pa.Schema) -> bool:
