@@ -25,7 +25,7 @@ test-slow: setup  ## full-size statistical validation (several minutes)
 
 test-all: test test-slow
 
-lint: setup  ## ruff on everything; mypy on the engine, the measures and the schema ([tool.mypy] in pyproject.toml)
+lint: setup  ## ruff on everything; mypy on the engine, the measures, the schema and the CLI ([tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check ccsim tests benchmarks
 	$(BIN)/mypy
 

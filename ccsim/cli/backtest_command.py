@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ccsim import units
-from ccsim.cli.app import UserError, app, commit_output, console, prepare_output, progress_bar, user_errors
+from ccsim.cli.common import UserError, app, commit_output, console, prepare_output, progress_bar, user_errors
 
 
 @app.command()

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ccsim.cli.app import (
+from ccsim.cli.common import (
     UserError,
     app,
     commit_output,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ccsim.cli.app import UserError, app, console, user_errors
+from ccsim.cli.common import UserError, app, console, user_errors
 
 
 @app.command()
@@ -19,7 +19,7 @@ def export(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace files that exist."),
 ) -> None:
     """Write the interval report (per interval, day and week; queues and groups) as CSV or Excel."""
-    from ccsim.experiments.export import (  # here, not at start-up: see ccsim.cli.app
+    from ccsim.experiments.export import (  # here, not at start-up: see ccsim.cli.common
         FORMATS,
         ExportError,
         csv_paths,

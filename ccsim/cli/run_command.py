@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from ccsim.cli.app import (
+from ccsim.cli.common import (
     app,
     commit_output,
     console,

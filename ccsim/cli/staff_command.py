@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ccsim.cli.app import (
+from ccsim.cli.common import (
     UserError,
     app,
     commit_output,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ccsim.cli.app import UserError, app, console, errors, progress_bar, unit_of, user_errors
+from ccsim.cli.common import UserError, app, console, errors, progress_bar, unit_of, user_errors
 from ccsim.experiments.backends import BackendError, DaskBackend, LocalBackend, graceful_stop
 from ccsim.experiments.runner import default_jobs
 from ccsim.experiments.sweep import (
@@ -95,7 +96,7 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
             unit = unit_of(kpi_info(metric), plan.currency)
             table.add_column(metric + (f" ({unit})" if unit else ""), justify="right", no_wrap=True)
         for name, row, point_estimates in zip(names, points.itertuples(), estimates):
-            cells = [name, str(int(row.replications))]
+            cells = [name, f"{row.replications:.0f}"]  # a count; pandas may hold it as a float
             cells += [_estimate_text(point_estimates.get(metric), kpi_info(metric)) for metric in group]
             table.add_row(*cells)
         tables.append(table)
@@ -189,7 +190,7 @@ def _run(plan: Plan, folder: SweepFolder, backend: LocalBackend | DaskBackend) -
             return None
 
 
-def _interrupted(plan: Plan, folder: SweepFolder, replications: int | None) -> None:
+def _interrupted(plan: Plan, folder: SweepFolder, replications: int | None) -> NoReturn:
     done = len(folder.finished(plan))
     again = f"ccsim sweep {plan.path} --out {folder.root} --resume" + (f" -r {replications}" if replications else "")
     errors.print(f"interrupted: {done} of {len(plan.tasks())} task(s) are saved in {folder.root}/; finish with: "

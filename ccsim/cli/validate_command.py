@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from ccsim.cli.app import app, console, user_errors
+from ccsim.cli.common import app, console, user_errors
 
 
 @app.command()
@@ -17,7 +17,7 @@ def validate(
     sets: list[str] = typer.Option([], "--set", help="Override a value: dotted.path=value (repeatable)."),
 ) -> None:
     """Check scenario files (syntax, keys, values, cross-references) without running them."""
-    from ccsim.config.load import load_scenario  # here, not at start-up: see ccsim.cli.app
+    from ccsim.config.load import load_scenario  # here, not at start-up: see ccsim.cli.common
 
     with user_errors():
         for path in scenario_files:
