@@ -26,6 +26,7 @@ import numpy as np
 import simpy
 
 from ccsim import rng
+from ccsim.config.distributions import Deterministic
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
 from ccsim.metrics.records import RunRecords
@@ -95,7 +96,8 @@ class ContactCentre:
         queue_index = {q.name: q.index for q in self.queues}
         self.groups: list[Group] = []
         for index, (name, spec) in enumerate(scenario.groups.items()):
-            group = Group(index, name, spec.wrap_up.sampler(), spec.talk_time_factor, spec.hourly_cost)
+            fixed_wrap = spec.wrap_up.value if isinstance(spec.wrap_up, Deterministic) else None
+            group = Group(index, name, spec.wrap_up.sampler(), spec.talk_time_factor, spec.hourly_cost, fixed_wrap)
             group.serves = [self.queues[queue_index[q]] for q in spec.serves]
             self.groups.append(group)
         rank_groups(self.queues, self.groups)
@@ -453,9 +455,10 @@ class ContactCentre:
             handover = self.transfers.handover
             if outcome == R.TALK_TRANSFER_COLD:
                 outcome = R.TALK_TRANSFER_WARM
-        wrap = agent.group.wrap(call.u(rng.WRAP))
+        group = agent.group
+        wrap = group.fixed_wrap if group.fixed_wrap is not None else group.wrap(call.u(rng.WRAP))
         self.recorder.leg(call.id, call.leg, call.queue, call.t_enqueue, call.t_answer, now, now + handover + wrap,
-                          agent.id, agent.group.index, R.LEG_ANSWERED, outcome, handover, call.callback)
+                          agent.id, group.index, R.LEG_ANSWERED, outcome, handover, call.callback)
         if target >= 0:
             call.transfers += 1
             call.story.transfers += 1
@@ -477,7 +480,7 @@ class ContactCentre:
         elif not call.reached:
             self._end_attempt(call, R.CALL_CALLBACK_LOST, now, -1)
         elif outcome == R.TALK_RESOLVED:
-            self._end_attempt(call, R.CALL_RESOLVED, now, agent.group.index)
+            self._end_attempt(call, R.CALL_RESOLVED, now, group.index)
         else:
             self._end_attempt(call, R.CALL_UNRESOLVED, now, -1)
         busy_for = handover + wrap

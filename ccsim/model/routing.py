@@ -68,17 +68,18 @@ class Queue:
 class Group:
     """Agents with the same skills; ``serves`` is in priority order."""
 
-    __slots__ = ("index", "name", "serves", "idle", "agents", "wrap", "talk_factor", "overflow_from",
-                 "hourly_cost", "resilience", "quit_factor")
+    __slots__ = ("index", "name", "serves", "idle", "agents", "wrap", "fixed_wrap", "talk_factor",
+                 "overflow_from", "hourly_cost", "resilience", "quit_factor")
 
     def __init__(self, index: int, name: str, wrap: Callable[[float], float], talk_factor: float,
-                 hourly_cost: float):
+                 hourly_cost: float, fixed_wrap: float | None = None):
         self.index = index
         self.name = name
         self.serves: list[Queue] = []
         self.idle: deque[Agent] = deque()
         self.agents: list[Agent] = []
-        self.wrap = wrap
+        self.wrap = wrap  # seconds of wrap-up from a uniform
+        self.fixed_wrap = fixed_wrap  # the wrap-up when it is always the same (no draw needed), else None
         self.talk_factor = talk_factor
         self.hourly_cost = hourly_cost
         self.resilience = 0.0  # share of strain a group's training shields its agents from
