@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -26,13 +27,10 @@ from ccsim.cli.common import (
     unit_of,
     user_errors,
 )
-from ccsim.config.load import load_scenario
-from ccsim.experiments.compare import Comparison, compare, write_comparison
-from ccsim.experiments.runner import Interrupted, default_jobs
 from ccsim.report import HEADLINE_KPIS, format_plus_minus, format_value, judgement, kpi_info
-from ccsim.results import REPORT_FILE
-from ccsim.results.names import unique_labels
-from ccsim.results.provenance import now, run_provenance
+
+if TYPE_CHECKING:  # the library is imported when a command runs, not when the CLI starts
+    from ccsim.experiments.compare import Comparison
 
 _STYLE = {"better": "bold green", "worse": "bold red", "changed": "bold blue", "": "dim"}
 # Width one variant takes in the side-by-side table: its value and "Δ ± half ▲".
@@ -120,6 +118,13 @@ def compare_command(
     overwrite: bool = typer.Option(False, "--overwrite", help="Allow writing into a non-empty folder."),
 ) -> None:
     """Run BASELINE and VARIANTS with the same random numbers; paired differences, tables and an HTML report."""
+    from ccsim.config.load import load_scenario
+    from ccsim.experiments.compare import compare, write_comparison
+    from ccsim.experiments.runner import Interrupted, default_jobs
+    from ccsim.results import REPORT_FILE
+    from ccsim.results.names import unique_labels
+    from ccsim.results.provenance import now, run_provenance
+
     with user_errors():
         if len(scenario_files) < 2:
             raise UserError("compare needs a baseline and at least one variant: ccsim compare BASELINE.yaml "

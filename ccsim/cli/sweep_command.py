@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ccsim.cli.common import UserError, app, console, errors, progress_bar, unit_of, user_errors
-from ccsim.experiments.backends import BackendError, DaskBackend, LocalBackend, graceful_stop
-from ccsim.experiments.runner import default_jobs
-from ccsim.experiments.sweep import (
-    MANIFEST_FILE,
-    Plan,
-    ResumeError,
-    SweepFolder,
-    SweepRun,
-    TaskResult,
-    estimates_of,
-    load_experiment,
-    missing_metrics,
-    run_sweep,
-    write_tables,
-)
-from ccsim.metrics.stats import Estimate
 from ccsim.report import KpiInfo, format_value, kpi_info
+
+if TYPE_CHECKING:  # the library (pandas, the sweep runner) is imported when the command runs
+    import pandas as pd
+
+    from ccsim.experiments.backends import DaskBackend, LocalBackend
+    from ccsim.experiments.sweep import Plan, SweepFolder, SweepRun, TaskResult
+    from ccsim.metrics.stats import Estimate
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -40,6 +30,8 @@ def check_output(out: Path, resume: bool, overwrite: bool, plan: Plan) -> SweepF
     New or empty: fine. Non-empty: only with --overwrite, or with --resume when it holds a sweep of
     the same points.
     """
+    from ccsim.experiments.sweep import MANIFEST_FILE, ResumeError, SweepFolder
+
     if resume and overwrite:
         raise UserError("--resume and --overwrite contradict each other: resume keeps finished tasks, "
                         "overwrite discards them")
@@ -61,6 +53,9 @@ def check_output(out: Path, resume: bool, overwrite: bool, plan: Plan) -> SweepF
 
 
 def make_backend(scheduler: str | None, jobs: int) -> LocalBackend | DaskBackend:
+    from ccsim.experiments.backends import BackendError, DaskBackend, LocalBackend
+    from ccsim.experiments.runner import default_jobs
+
     if scheduler:
         try:
             return DaskBackend(scheduler)
@@ -78,6 +73,8 @@ def points_tables(plan: Plan, points: pd.DataFrame, width: int) -> list[Table]:
 
     Split into several tables of a few metrics each when the terminal is too narrow for all.
     """
+    from ccsim.experiments.sweep import estimates_of
+
     metrics = [m for m in plan.experiment.metrics if f"{m}_mean" in points.columns]
     names = [str(n) for n in points["name"]]
     name_width = min(max((len(n) for n in names), default=8), 40)
@@ -137,6 +134,8 @@ def sweep_command(
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard an earlier sweep in --out and start again."),
 ) -> None:
     """Run every point of EXPERIMENT_FILE, replicated with common random numbers; write tables and a report."""
+    from ccsim.experiments.sweep import load_experiment
+
     with user_errors():
         plan = load_experiment(experiment_file, replications)
         folder = check_output(out, resume, overwrite, plan)
@@ -164,6 +163,9 @@ def sweep_command(
 
 def _run(plan: Plan, folder: SweepFolder, backend: LocalBackend | DaskBackend) -> SweepRun | None:
     """Run the tasks left with a progress bar; None when abandoned by a second Ctrl-C."""
+    from ccsim.experiments.backends import graceful_stop
+    from ccsim.experiments.sweep import run_sweep
+
     finished = len(folder.finished(plan))
     total = len(plan.tasks())
     errors.print(f"{plan.experiment.name}: {len(plan.points)} point(s) x {plan.replications} replication(s) = "
@@ -200,6 +202,8 @@ def _interrupted(plan: Plan, folder: SweepFolder, replications: int | None) -> N
 
 def _finish(plan: Plan, folder: SweepFolder, run: SweepRun, backend: str) -> None:
     """Tables, report, the terminal table and the exit code (1 when some task failed)."""
+    from ccsim.experiments.sweep import missing_metrics, write_tables
+
     details = {"backend": backend, "command": " ".join(["ccsim", *sys.argv[1:]])}
     try:
         points = write_tables(plan, folder, run, details)
