@@ -28,7 +28,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 def _handled(legs: pd.DataFrame) -> pd.DataFrame:
     """Queue visits an agent took (answered legs), with their handle time in seconds."""
     legs = legs[["queue", "group", "outcome", "agent_id", "talk_s", "wrap_s"]]  # what is needed, not a copy of all
-    taken = legs[(legs["outcome"].astype(object) == "answered") & (legs["agent_id"] >= 0)]
+    taken = legs[(legs["outcome"] == "answered") & (legs["agent_id"] >= 0)]
     return taken.assign(handle_s=taken["talk_s"].fillna(0.0) + taken["wrap_s"].fillna(0.0))
 
 
@@ -39,7 +39,7 @@ def handle_time_kpis(legs: pd.DataFrame, queues: list[str], groups: list[str]) -
     mean = float(handled["handle_s"].mean()) if len(handled) else float("nan")
     kpis = {"aht_s": mean}
     for column, names in (("queue", queues), ("group", groups)):
-        means = handled.groupby(handled[column].astype(object))["handle_s"].mean()
+        means = handled.groupby(handled[column], observed=True)["handle_s"].mean()
         for name in names:
             kpis[breakdown_name("aht_s", name)] = float(means.get(name, np.nan))
     return kpis

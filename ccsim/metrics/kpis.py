@@ -34,10 +34,11 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def queue_kpis(legs: pd.DataFrame, threshold: float, short_abandon: float) -> dict[str, float]:
     """Wait and service measures over a set of legs."""
-    outcome = legs["outcome"].astype(object).to_numpy()
+    # Label columns are categoricals: compared by their codes, never as strings one by one.
+    outcome = legs["outcome"]
     wait = legs["wait_s"].to_numpy()
-    answered = outcome == "answered"
-    abandoned = outcome == "abandoned"
+    answered = (outcome == "answered").to_numpy()
+    abandoned = (outcome == "abandoned").to_numpy()
     n_answered, n_abandoned = int(answered.sum()), int(abandoned.sum())
     closed = n_answered + n_abandoned
     within = int((answered & (wait <= threshold)).sum())
@@ -61,7 +62,7 @@ def queue_kpis(legs: pd.DataFrame, threshold: float, short_abandon: float) -> di
 
 def callback_kpis(callbacks: pd.DataFrame, legs: int) -> dict[str, float]:
     """Callbacks: their share of queue visits and the time from joining the queue to the call back."""
-    answered = callbacks[callbacks["outcome"].astype(object) == "answered"]
+    answered = callbacks[callbacks["outcome"] == "answered"]
     waits = answered["wait_s"].to_numpy()
     return {
         "callback_share": _ratio(len(callbacks), legs),
@@ -76,7 +77,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     level = scenario.service_level
     calls = since(tables.calls, "t_arrive", warmup)
     legs = since(tables.legs, "t_enqueue", warmup)
-    outcome = calls["outcome"].astype(object)
+    outcome = calls["outcome"]
     kpis: dict[str, float] = {
         "offered": float(len(calls)),
         "answered": float(calls["t_first_answer"].notna().sum()),
@@ -90,10 +91,10 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
     kpis.update(queue_kpis(line, level.threshold, level.short_abandon))
     if scenario.policies.active("callback") is not None:
         kpis.update(callback_kpis(legs[callback], len(legs)))
-    queue_of = line["queue"].astype(object).to_numpy()
+    queue_of = line["queue"]
     measured = line[["outcome", "wait_s"]]  # what queue_kpis reads: a copy per queue of these, not of every column
     for name in tables.intervals["queue"].unique():
-        on_queue = where(measured, queue_of == name)
+        on_queue = where(measured, (queue_of == name).to_numpy())
         part = queue_kpis(on_queue, level.threshold, level.short_abandon)
         key = metric_key(str(name))
         for measure in ("asa_s", "service_level", "abandon_rate"):
@@ -114,7 +115,7 @@ def run_kpis(tables: RunTables, scenario: Scenario) -> dict[str, float]:
 def policy_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
     """What the policies did: calls cut, ended by agents, blocked, deterred; the paid line's takings."""
     calls = since(tables.calls, "t_arrive", warmup)
-    outcome = calls["outcome"].astype(object)
+    outcome = calls["outcome"]
     answered = float(calls["t_first_answer"].notna().sum())
     counters: pd.Series | dict[str, float] = tables.counters.iloc[0] if len(tables.counters) else {}
     return {
@@ -150,7 +151,7 @@ def agent_load_kpis(tables: RunTables, warmup: float) -> dict[str, float]:
         "wrap_share": _ratio(wrap, duty_time),
         "break_share": _ratio(breaks, duty_time),
         "idle_share": _ratio(max(duty_time - talk - wrap - breaks, 0.0), duty_time),
-        "calls_per_agent_hour": _ratio(float((legs["outcome"].astype(object) == "answered").sum()),
+        "calls_per_agent_hour": _ratio(float((legs["outcome"] == "answered").sum()),
                                        (duty_time - breaks) / 3600.0),
     }
     days = tables.agent_days
@@ -266,17 +267,17 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     calls = since(tables.calls, "t_arrive", warmup)
     stories = since(tables.stories, "t_first", warmup)
     legs = since(tables.legs, "t_enqueue", warmup)
-    outcome = calls["outcome"].astype(object).to_numpy()
+    outcome = calls["outcome"]
     answered = calls["t_first_answer"].notna().to_numpy()
     kpis: dict[str, float] = {}
     first = (calls["attempt"].to_numpy() == 1) & answered  # answered first attempts
-    kpis["fcr"] = _ratio((outcome[first] == "resolved").sum(), first.sum())
+    kpis["fcr"] = _ratio(((outcome == "resolved").to_numpy() & first).sum(), first.sum())
     kpis["transfers_per_call"] = _ratio(calls["transfers"].sum(), answered.sum())
     kpis["longest_transfer_chain"] = float(calls["transfers"].max()) if len(calls) else float("nan")
-    kpis["redial_share"] = _ratio((calls["trigger"].astype(object) != "fresh").sum(), len(calls))
+    kpis["redial_share"] = _ratio((calls["trigger"] != "fresh").sum(), len(calls))
     kpis["misroute_rate"] = _ratio(calls["misrouted"].sum(), calls["first_queue"].notna().sum())
     later_legs = legs[legs["leg"] > 0]
-    kpis["transfer_abandon_rate"] = _ratio((later_legs["outcome"].astype(object) == "abandoned").sum(),
+    kpis["transfer_abandon_rate"] = _ratio((later_legs["outcome"] == "abandoned").sum(),
                                            len(later_legs))
     if ivr:
         kpis["ivr_containment"] = _ratio((outcome == "self_served").sum(), len(calls))
@@ -286,7 +287,7 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     kpis["difficult_share_calls"] = _ratio(difficult.sum(), len(calls))
     kpis["difficult_share_talk"] = _ratio(talk[difficult].sum(), talk.sum())
     kpis["abusive_share_calls"] = _ratio(calls["abusive"].sum(), len(calls))
-    cause = calls["difficult_cause"].astype(object)
+    cause = calls["difficult_cause"]
     # Of the difficult calls, those the caller's earlier failures made difficult (the same caller
     # with no failures would not have been).
     kpis["difficult_made_by_failure"] = _ratio((cause == "failure").sum(), difficult.sum())
@@ -294,8 +295,8 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
 
     # Masks over whole columns rather than filtered frames: a filtered copy of a long run's
     # stories or legs would be the largest thing in memory while the measures are computed.
-    story_outcome = stories["outcome"].astype(object).to_numpy()
-    resolved = story_outcome == "resolved"
+    story_outcome = stories["outcome"]
+    resolved = (story_outcome == "resolved").to_numpy()
     n_resolved = int(resolved.sum())
     kpis["stories"] = float(len(stories))
     kpis["resolved_share"] = _ratio(n_resolved, len(stories))
@@ -309,8 +310,9 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
     kpis["transfers_per_person"] = _ratio(stories["transfers"].sum(), len(persons))
     kpis["repeat_person_share"] = _ratio((persons > 1).sum(), len(persons))
 
-    talk_outcome = legs["talk_outcome"].astype(object).to_numpy()
-    answered_legs = (legs["outcome"].astype(object) == "answered").to_numpy()
+    talk_resolved = (legs["talk_outcome"] == "resolved").to_numpy()
+    talk_transferred = legs["talk_outcome"].isin(["transfer_warm", "transfer_cold", "misroute_transfer"]).to_numpy()
+    answered_legs = (legs["outcome"] == "answered").to_numpy()
     group = legs["group"].cat.codes.to_numpy()
     for code, name in enumerate(legs["group"].cat.categories):
         part = answered_legs & (group == code)
@@ -318,10 +320,8 @@ def journey_kpis(tables: RunTables, warmup: float, ivr: bool) -> dict[str, float
         if n_part == 0:
             continue  # a group that answered nobody has no rates
         key = metric_key(str(name))
-        part_outcome = talk_outcome[part]
-        kpis[f"resolution_rate_{key}"] = _ratio((part_outcome == "resolved").sum(), n_part)
-        kpis[f"transfer_rate_{key}"] = _ratio(np.isin(part_outcome, ["transfer_warm", "transfer_cold",
-                                                                     "misroute_transfer"]).sum(), n_part)
+        kpis[f"resolution_rate_{key}"] = _ratio((talk_resolved & part).sum(), n_part)
+        kpis[f"transfer_rate_{key}"] = _ratio((talk_transferred & part).sum(), n_part)
     return kpis
 
 

@@ -222,14 +222,14 @@ def _stories_table(records: RunRecords) -> pd.DataFrame:
     resolved_attempt = stories["resolved_attempt"].to_numpy()
     stories["resolved_attempt"] = np.where(resolved_attempt >= 0, resolved_attempt + 1, np.nan)
     stories["resolving_group"] = _labels(stories["resolving_group"], [*records.group_names, "ivr"])
-    stories["time_to_resolution_s"] = np.where(stories["outcome"].astype(object) == "resolved",
+    stories["time_to_resolution_s"] = np.where(stories["outcome"] == "resolved",
                                                stories["t_end"] - stories["t_first"], np.nan)
     stories["effort_s"] = stories["wait_s"] + stories["talk_s"] + stories["ivr_s"]
     return stories
 
 
 def _persons_table(records: RunRecords, stories: pd.DataFrame) -> pd.DataFrame:
-    outcome = stories["outcome"].astype(object)
+    outcome = stories["outcome"]
     grouped = pd.DataFrame({
         "person_id": stories["person_id"],
         "segment": stories["segment"],
