@@ -246,7 +246,8 @@ class ContactCentre:
         if forced is not None and forced.segment is not None:
             segment = self._segment_index[forced.segment]
         population = self.population
-        person = population.pick(segment, draws.u_at(0, 0, rng.PERSON), story_id)
+        # With no customer base each story is a new person, and there is nothing to draw.
+        person = population.pick(segment, draws.u_at(0, 0, rng.PERSON), story_id) if population.enabled else story_id
         if forced is not None:
             if forced.person is not None:
                 person = forced.person
