@@ -110,30 +110,31 @@ class PrimedKeyed(Keyed):
 
     Most of a story's draws fall on that first leg; answering them from a list saves the 64-bit
     arithmetic, and the values are the same as :class:`Keyed` gives. A purpose its block did not
-    draw is computed here and noted in ``wanted``, so that the next blocks draw it too.
+    draw is computed here and noted in ``wanted``, so that the next blocks draw it too. Each story
+    holds its own values (not a view of its block's), so they go with the story when it ends.
     """
 
-    __slots__ = ("columns", "row", "wanted")
+    __slots__ = ("first", "position", "wanted")
 
-    def __init__(self, key: int, columns: list[list[float] | None], row: int, wanted: list[bool]):
+    def __init__(self, key: int, first: list[float], position: list[int], wanted: list[bool]):
         self.key = key
-        self.columns = columns  # by purpose: the block's u(slot(0, 0, purpose)) by story, or None
-        self.row = row  # this story's place in the block
+        self.first = first  # u(slot(0, 0, purpose)) of the purposes drawn ahead
+        self.position = position  # by purpose: its place in ``first``, or -1 (shared by the block)
         self.wanted = wanted  # the Primer's: purposes the next blocks draw ahead
 
     def u(self, slot_number: int) -> float:
         if slot_number < PURPOSES:
-            column = self.columns[slot_number]
-            if column is not None:
-                return column[self.row]
+            place = self.position[slot_number]
+            if place >= 0:
+                return self.first[place]
             self.wanted[slot_number] = True
         return Keyed.u(self, slot_number)
 
     def u_at(self, attempt: int, leg: int, purpose: int) -> float:
         if attempt == 0 and leg == 0:
-            column = self.columns[purpose]
-            if column is not None:
-                return column[self.row]
+            place = self.position[purpose]
+            if place >= 0:
+                return self.first[place]
             self.wanted[purpose] = True
         return Keyed.u_at(self, attempt, leg, purpose)
 
@@ -155,14 +156,13 @@ class Primer:
     def block(self, counters: np.ndarray) -> list[PrimedKeyed]:
         keys = mix64_array(self.base, counters)
         wanted = self.wanted
-        columns: list[list[float] | None] = [None] * PURPOSES
         purposes = [purpose for purpose in range(PURPOSES) if wanted[purpose]]
-        if purposes:
-            # slot(0, 0, purpose) is the purpose itself.
-            drawn = unit_array(mix64_array(keys[None, :], np.array(purposes, dtype=np.uint64)[:, None]))
-            for purpose, column in zip(purposes, drawn.tolist()):
-                columns[purpose] = column
-        return [PrimedKeyed(key, columns, row, wanted) for row, key in enumerate(keys.tolist())]
+        position = [-1] * PURPOSES
+        for place, purpose in enumerate(purposes):
+            position[purpose] = place
+        # slot(0, 0, purpose) is the purpose itself.
+        drawn = unit_array(mix64_array(keys[:, None], np.array(purposes, dtype=np.uint64)[None, :])).tolist()
+        return [PrimedKeyed(key, first, position, wanted) for key, first in zip(keys.tolist(), drawn)]
 
 
 # Purposes of keyed draws. Never renumber (it changes every result); retired numbers stay unused.

@@ -38,12 +38,12 @@ def test_primed_draws_answer_as_keyed_on_every_slot_before_and_after_learning() 
     story_ids = np.arange(40, dtype=np.uint64) | np.uint64(5 << 24)
     primer = rng.Primer(base)
     cold = primer.block(story_ids)
-    assert all(column is None for column in cold[0].columns)  # nothing asked for yet: nothing drawn ahead
+    assert cold[0].first == [] and max(cold[0].position) == -1  # nothing asked for yet: nothing drawn ahead
     cold[0].u_at(0, 0, rng.TALK)
     cold[0].u(rng.PATIENCE)
     partly = primer.block(story_ids)
-    drawn = {purpose for purpose, column in enumerate(partly[0].columns) if column is not None}
-    assert drawn == {rng.TALK, rng.PATIENCE}
+    drawn = {purpose for purpose, place in enumerate(partly[0].position) if place >= 0}
+    assert drawn == {rng.TALK, rng.PATIENCE} and len(partly[0].first) == 2
     _check_block(base, [cold, partly], story_ids)  # reads every purpose: the next block draws them all
-    assert all(column is not None for column in primer.block(story_ids)[0].columns)
+    assert min(primer.block(story_ids)[0].position) >= 0
     _check_block(base, [primer.block(story_ids)], story_ids)
