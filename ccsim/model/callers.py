@@ -59,10 +59,14 @@ class Population:
             offset += size
         self.propensity = np.concatenate(propensities)
 
-    def pick(self, segment: int, u: float, story_id: int) -> int:
-        """The person who has this problem: by propensity within the segment, or a new person."""
+    def pick(self, segment: int, draws: rng.Keyed, story_id: int) -> int:
+        """The person who has this problem: by propensity within the segment, or a new person.
+
+        With no customer base each story is a new person, and nothing is drawn.
+        """
         if not self.enabled:
             return story_id
+        u = draws.u_at(0, 0, rng.PERSON)
         cumulative = self.cumulative[segment]
         # searchsorted(side="right") is bisect_right; int() keeps numpy integers out of the records.
         return self.offsets[segment] + min(int(cumulative.searchsorted(u, "right")), len(cumulative) - 1)

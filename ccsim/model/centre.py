@@ -26,7 +26,6 @@ import numpy as np
 import simpy
 
 from ccsim import rng
-from ccsim.config.distributions import Deterministic
 from ccsim.config.scenario import Scenario
 from ccsim.metrics import records as R
 from ccsim.metrics.records import RunRecords
@@ -96,8 +95,7 @@ class ContactCentre:
         queue_index = {q.name: q.index for q in self.queues}
         self.groups: list[Group] = []
         for index, (name, spec) in enumerate(scenario.groups.items()):
-            fixed_wrap = spec.wrap_up.value if isinstance(spec.wrap_up, Deterministic) else None
-            group = Group(index, name, spec.wrap_up.sampler(), spec.talk_time_factor, spec.hourly_cost, fixed_wrap)
+            group = Group(index, name, spec.wrap_up, spec.talk_time_factor, spec.hourly_cost)
             group.serves = [self.queues[queue_index[q]] for q in spec.serves]
             self.groups.append(group)
         rank_groups(self.queues, self.groups)
@@ -246,8 +244,7 @@ class ContactCentre:
         if forced is not None and forced.segment is not None:
             segment = self._segment_index[forced.segment]
         population = self.population
-        # With no customer base each story is a new person, and there is nothing to draw.
-        person = population.pick(segment, draws.u_at(0, 0, rng.PERSON), story_id) if population.enabled else story_id
+        person = population.pick(segment, draws, story_id)
         if forced is not None:
             if forced.person is not None:
                 person = forced.person

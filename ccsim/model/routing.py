@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ccsim.config.distributions import Deterministic, Distribution
 from ccsim.model.callers import WAITING, Call
 
 if TYPE_CHECKING:
@@ -71,15 +71,15 @@ class Group:
     __slots__ = ("index", "name", "serves", "idle", "agents", "wrap", "fixed_wrap", "talk_factor",
                  "overflow_from", "hourly_cost", "resilience", "quit_factor")
 
-    def __init__(self, index: int, name: str, wrap: Callable[[float], float], talk_factor: float,
-                 hourly_cost: float, fixed_wrap: float | None = None):
+    def __init__(self, index: int, name: str, wrap_up: Distribution, talk_factor: float, hourly_cost: float):
         self.index = index
         self.name = name
         self.serves: list[Queue] = []
         self.idle: deque[Agent] = deque()
         self.agents: list[Agent] = []
-        self.wrap = wrap  # seconds of wrap-up from a uniform
-        self.fixed_wrap = fixed_wrap  # the wrap-up when it is always the same (no draw needed), else None
+        self.wrap = wrap_up.sampler()  # seconds of wrap-up from a uniform
+        # The wrap-up when it is always the same (nothing to draw), else None.
+        self.fixed_wrap = wrap_up.value if isinstance(wrap_up, Deterministic) else None
         self.talk_factor = talk_factor
         self.hourly_cost = hourly_cost
         self.resilience = 0.0  # share of strain a group's training shields its agents from
