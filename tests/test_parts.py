@@ -71,9 +71,9 @@ def test_no_replication_writes_an_empty_table(tmp_path):
     assert pd.read_parquet(tmp_path / "t.parquet").empty
 
 
-def test_recorder_assembles_its_blocks_in_order():
+def test_recorder_keeps_its_rows_in_order_and_starts_afresh_after_finishing():
     recorder = Recorder()
-    n = 2 * R.CHUNK_ROWS + 5
+    n = 20_005
     for i in range(n):
         recorder.duty_stretch(i, 0, 0, float(i), float(i) + 1, 0)
         recorder.strain_interval(i, 0, 1, 0.5, 0.6, 0.7)

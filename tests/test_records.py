@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import struct
 
 import numpy as np
 import pandas as pd
@@ -26,10 +27,13 @@ def test_recorder_writes_the_schema_columns_in_order(method, rows, columns):
     writer = getattr(R.Recorder(), method)
     assert tuple(inspect.signature(writer).parameters) == columns
     recorder = R.Recorder()
-    # Every column gets a distinct value by name: a row that swaps two columns cannot pass.
-    values = {name: index * 10 + 7 for index, name in enumerate(columns)}
+    # Every column gets its own value by name (flags alternate): a row that swaps two columns cannot pass.
+    types = R.COLUMN_TYPES[rows]
+    values = {name: (index % 2 == 0) if types.get(name) == "?" else index + 7 for index, name in enumerate(columns)}
     getattr(recorder, method)(**values)
-    assert getattr(recorder, rows) == [tuple(values[name] for name in columns)]
+    written = recorder.finish()[rows]
+    assert len(written) == 1
+    assert {name: written[name][0].item() for name in columns} == values
 
 
 @pytest.mark.parametrize(("codes", "labels"), [
@@ -62,37 +66,52 @@ def test_labels_the_tables_have_always_shown():
     assert len(R.CALL_OUTCOMES) == R.TRIGGER_FRESH
 
 
-def _engine_rows(path: str) -> dict[str, list[tuple]]:
+def _engine_rows(path: str, monkeypatch) -> dict[str, list[tuple]]:
     """Every row the engine wrote for a two-day run of ``path``, as written (tuples of Python numbers)."""
     from ccsim.config.load import load_scenario
     from ccsim.model.centre import ContactCentre
 
-    written: dict[str, list[tuple]] = {kind: [] for kind in R.RECORD_KINDS}
-    original = R.typed_rows
+    written: dict[str, list[tuple]] = {kind: [] for kind in R.ALL_COLUMNS}
 
-    def keeping(kind, rows):
+    def keeping(method, kind):
+        original = getattr(R.Recorder, method)
+
+        def keep(self, *row):
+            written[kind].append(row)
+            original(self, *row)
+        return keep
+
+    for method, kind, _ in KINDS:
+        monkeypatch.setattr(R.Recorder, method, keeping(method, kind))
+    typed_rows = R.typed_rows
+
+    def keeping_agent_days(kind, rows):
         rows = list(rows)
-        written.setdefault(kind, []).extend(rows)
-        return original(kind, rows)
+        written[kind].extend(rows)
+        return typed_rows(kind, rows)
 
+    monkeypatch.setattr(R, "typed_rows", keeping_agent_days)  # the workforce's agent-days are packed at the end
     scenario = load_scenario(path, ["horizon.days=2"]).scenario
-    centre = ContactCentre(scenario, 0)
-    try:
-        R.typed_rows = keeping  # the recorder packs its blocks through this one function
-        centre.run()
-    finally:
-        R.typed_rows = original
+    ContactCentre(scenario, 0).run()
+    monkeypatch.undo()  # the rows are re-packed by plain Recorders below
     return written
 
 
 @pytest.mark.parametrize("path", ["configs/baseline.yaml",
                                   "configs/policies/combined.yaml", "configs/policies/paid_line.yaml",
                                   "configs/policies/warm_transfers.yaml"])
-def test_typed_records_hold_exactly_the_values_the_engine_wrote(path):
+def test_typed_records_hold_exactly_the_values_the_engine_wrote(path, monkeypatch):
     """Each column's type keeps every value the engine writes in it (no id, code or count cut short)."""
-    for kind, rows in _engine_rows(path).items():
+    for kind, rows in _engine_rows(path, monkeypatch).items():
         assert rows or kind in ("strain_intervals", "agent_days"), kind
-        typed = R.typed_rows(kind, rows)
+        recorder = R.Recorder()
+        if kind in R.RECORD_KINDS:
+            method = next(m for m, k, _ in KINDS if k == kind)
+            for row in rows:
+                getattr(recorder, method)(*row)
+            typed = recorder.finish()[kind]
+        else:
+            typed = R.typed_rows(kind, rows)
         as_written = np.array(rows, dtype=float).reshape(len(rows), len(R.ALL_COLUMNS[kind]))
         for j, column in enumerate(R.ALL_COLUMNS[kind]):
             np.testing.assert_array_equal(typed[column].astype(float), as_written[:, j], err_msg=f"{kind}.{column}")
@@ -101,3 +120,10 @@ def test_typed_records_hold_exactly_the_values_the_engine_wrote(path):
 def test_a_value_too_large_for_its_column_type_is_refused():
     with pytest.raises((OverflowError, ValueError)):
         R.typed_rows("duty", [(2**40, 0, 0, 0.0, 1.0, 0)])
+    with pytest.raises(struct.error):
+        R.Recorder().duty_stretch(2**40, 0, 0, 0.0, 1.0, 0)
+
+
+def test_a_packed_row_is_one_element_of_its_kinds_dtype():
+    for kind in R.RECORD_KINDS:
+        assert R.row_struct(kind).size == R.record_dtype(kind).itemsize, kind

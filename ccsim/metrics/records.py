@@ -1,20 +1,21 @@
 """The output schema in one place: every record kind's columns, the integer codes of its categorical
 columns, and the one :class:`Recorder` that writes rows.
 
-During a run the model appends plain tuples in these column orders (cheap); after the run
-:mod:`ccsim.metrics.tables` turns them into pandas DataFrames, each code column a Categorical with
-its kind's labels. Times are run seconds from 00:00 of the first day; durations are seconds; NaN
-means "did not happen" for times, a kind's ``NONE`` code for outcomes, :data:`NO_ID` for ids.
+During a run the model writes rows in these column orders, packed into typed bytes as they come
+(:class:`Recorder`); after the run :mod:`ccsim.metrics.tables` turns them into pandas DataFrames,
+each code column a Categorical with its kind's labels. Times are run seconds from 00:00 of the
+first day; durations are seconds; NaN means "did not happen" for times, a kind's ``NONE`` code
+for outcomes, :data:`NO_ID` for ids.
 This module imports nothing of ccsim: the model writes it and the measures read it.
 """
 
 from __future__ import annotations
 
-import tempfile
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import IO, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -314,115 +315,85 @@ def typed_rows(kind: str, rows: Iterable[tuple]) -> np.ndarray:
     return np.fromiter(rows, dtype=record_dtype(kind))
 
 
-# Rows of one kind kept as tuples before they are packed into a typed block. A tuple row takes
-# about 35 bytes a field (boxed numbers), a packed one 1 to 8: at 32,768 rows the three large kinds
-# held some 60 MB of tuples; at 8,192 about 15 MB, and packing four times as often costs nothing measurable.
-CHUNK_ROWS = 8_192
+_STRUCT_CODES = {"i8": "q", "i4": "i", "i2": "h", "i1": "b", "?": "?", "f8": "d"}
+
+
+def row_struct(kind: str) -> struct.Struct:
+    """Packs one row of ``kind`` into the bytes of one :func:`record_dtype` element.
+
+    Little-endian standard sizes with no padding: the layout of numpy's packed structured dtype.
+    A value out of its column's range raises :class:`struct.error`.
+    """
+    types = COLUMN_TYPES[kind]
+    return struct.Struct("<" + "".join(_STRUCT_CODES[types.get(name, "f8")] for name in ALL_COLUMNS[kind]))
 
 
 class Recorder:
     """The one writer of a replication's rows, in the column orders above.
 
-    The hot path appends plain tuples (cheap); every :data:`CHUNK_ROWS` rows of a kind are packed
-    into its typed block (:func:`record_dtype`; a tuple of boxed numbers takes five to ten times
-    the memory) and written to a temporary file of that kind, so a long run holds only the rows of
-    its last block. :meth:`finish` reads each kind back as one structured array, a typed column
-    per field: the form the tables are built from. (Blocks kept in memory instead cost twice their size by
-    the end: the heap they were carved from is not given back when they are copied together.)
+    Each row is packed as it is written (:func:`row_struct`) onto its kind's growing byte buffer:
+    one C call and a few bytes a field, where a tuple of boxed numbers took some 35 bytes a field
+    and a numpy pass later to pack. :meth:`finish` hands each buffer over, without copying, as a
+    structured array (:func:`record_dtype`) with a typed column per field: the form the tables are
+    built from. (A large buffer grows by remapping its pages, so it is never held twice.)
     The engine and its roster call these methods; ``tests/test_records.py`` checks that each
     method's parameters are its columns, in order.
     """
 
-    __slots__ = ("legs", "calls", "stories", "duty", "breaks", "strain_intervals", "_spill", "_spilled")
+    __slots__ = ("_legs", "_calls", "_stories", "_duty", "_breaks", "_strain_intervals")
 
     def __init__(self) -> None:
-        self.legs: list[tuple] = []
-        self.calls: list[tuple] = []
-        self.stories: list[tuple] = []
-        self.duty: list[tuple] = []
-        self.breaks: list[tuple] = []
-        self.strain_intervals: list[tuple] = []
-        self._spill: dict[str, IO[bytes]] = {}  # kind -> its packed rows so far, opened on the first block
-        self._spilled: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)  # kind -> rows in its file
-
-    def _pack(self, kind: str) -> None:
-        rows: list[tuple] = getattr(self, kind)
-        if rows:
-            if kind not in self._spill:
-                # Open until finish() reads it back (and gone with the recorder, should the run fail).
-                self._spill[kind] = tempfile.TemporaryFile(prefix=f"ccsim-{kind}-")  # noqa: SIM115
-            # fromiter over the tuples is as fast as over the flattened rows, and about a fifth
-            # faster than np.array.
-            self._spill[kind].write(typed_rows(kind, rows).data)
-            self._spilled[kind] += len(rows)
-            rows.clear()
+        self._legs = bytearray()
+        self._calls = bytearray()
+        self._stories = bytearray()
+        self._duty = bytearray()
+        self._breaks = bytearray()
+        self._strain_intervals = bytearray()
 
     def finish(self) -> dict[str, np.ndarray]:
         """Every kind's rows as one structured array (:func:`record_dtype`); the recorder is emptied."""
         out = {}
         for kind in RECORD_KINDS:
-            self._pack(kind)
-            whole = np.empty(self._spilled[kind], dtype=record_dtype(kind))
-            spill = self._spill.pop(kind, None)
-            if spill is not None:
-                with spill:
-                    spill.seek(0)
-                    _read_into(spill, whole.view(np.uint8).data)
-            self._spilled[kind] = 0
-            out[kind] = whole
+            rows: bytearray = getattr(self, "_" + kind)
+            out[kind] = np.frombuffer(rows, dtype=record_dtype(kind))  # shares the buffer: no copy
+            setattr(self, "_" + kind, bytearray())
         return out
 
     def leg(self, call_id: int, leg: int, queue: int, t_enqueue: float, t_answer: float, t_end_talk: float,
             t_end: float, agent_id: int, group: int, outcome: int, talk_outcome: int, handover_s: float,
             callback: bool) -> None:
-        rows = self.legs
-        rows.append((call_id, leg, queue, t_enqueue, t_answer, t_end_talk, t_end, agent_id, group, outcome,
-                     talk_outcome, handover_s, callback))
-        if len(rows) >= CHUNK_ROWS:
-            self._pack("legs")
+        self._legs += _PACK_LEG(call_id, leg, queue, t_enqueue, t_answer, t_end_talk, t_end, agent_id, group,
+                                outcome, talk_outcome, handover_s, callback)
 
     def call(self, call_id: int, story_id: int, person_id: int, attempt: int, segment: int, t_arrive: float,
              t_ivr_end: float, ivr_option: int, first_queue: int, t_first_answer: float, t_end: float, legs: int,
              transfers: int, wait_s: float, talk_s: float, outcome: int, difficult: bool, abusive: bool,
              misrouted: bool, frustration: float, first_agent_id: int, resolving_group: int, trigger: int,
              price_paid: float, difficult_cause: int) -> None:
-        rows = self.calls
-        rows.append((call_id, story_id, person_id, attempt, segment, t_arrive, t_ivr_end, ivr_option, first_queue,
-                     t_first_answer, t_end, legs, transfers, wait_s, talk_s, outcome, difficult, abusive, misrouted,
-                     frustration, first_agent_id, resolving_group, trigger, price_paid, difficult_cause))
-        if len(rows) >= CHUNK_ROWS:
-            self._pack("calls")
+        self._calls += _PACK_CALL(call_id, story_id, person_id, attempt, segment, t_arrive, t_ivr_end, ivr_option,
+                                  first_queue, t_first_answer, t_end, legs, transfers, wait_s, talk_s, outcome,
+                                  difficult, abusive, misrouted, frustration, first_agent_id, resolving_group,
+                                  trigger, price_paid, difficult_cause)
 
     def story(self, story_id: int, person_id: int, segment: int, ivr_option: int, t_first: float, t_end: float,
               attempts: int, transfers: int, outcome: int, resolved_attempt: float, resolving_group: int,
               wait_s: float, talk_s: float, ivr_s: float, difficult_attempts: int) -> None:
-        rows = self.stories
-        rows.append((story_id, person_id, segment, ivr_option, t_first, t_end, attempts, transfers, outcome,
-                     resolved_attempt, resolving_group, wait_s, talk_s, ivr_s, difficult_attempts))
-        if len(rows) >= CHUNK_ROWS:
-            self._pack("stories")
+        self._stories += _PACK_STORY(story_id, person_id, segment, ivr_option, t_first, t_end, attempts, transfers,
+                                     outcome, resolved_attempt, resolving_group, wait_s, talk_s, ivr_s,
+                                     difficult_attempts)
 
     def duty_stretch(self, agent_id: int, position: int, group: int, t_start: float, t_end: float,
                      kind: int) -> None:
-        self.duty.append((agent_id, position, group, t_start, t_end, kind))
+        self._duty += _PACK_DUTY(agent_id, position, group, t_start, t_end, kind)
 
     def break_piece(self, agent_id: int, position: int, group: int, kind: int, t_planned: float, planned_s: float,
                     t_start: float, delivered_s: float, result: int) -> None:
-        self.breaks.append((agent_id, position, group, kind, t_planned, planned_s, t_start, delivered_s, result))
+        self._breaks += _PACK_BREAK(agent_id, position, group, kind, t_planned, planned_s, t_start, delivered_s,
+                                    result)
 
     def strain_interval(self, slot: int, group: int, agents: int, strain_mean: float, strain_p90: float,
                         strain_max: float) -> None:
-        self.strain_intervals.append((slot, group, agents, strain_mean, strain_p90, strain_max))
-
-
-def _read_into(source: IO[bytes], target: memoryview) -> None:
-    """Fill ``target`` from ``source`` (a read may return less than asked for)."""
-    done = 0
-    while done < len(target):
-        read = source.readinto(target[done:])  # type: ignore[attr-defined]
-        if not read:
-            raise EOFError(f"records file ended after {done} of {len(target)} bytes")
-        done += read
+        self._strain_intervals += _PACK_STRAIN_INTERVAL(slot, group, agents, strain_mean, strain_p90, strain_max)
 
 
 RECORD_KINDS = {
@@ -436,6 +407,14 @@ RECORD_KINDS = {
 """The kinds the :class:`Recorder` writes, with their columns."""
 ALL_COLUMNS = {**RECORD_KINDS, "agent_days": AGENT_DAY_COLUMNS}
 """Every record kind, the workforce's agent-days included."""
+
+# The recorder's row packers (module constants: the hot path looks each up once per row).
+_PACK_LEG = row_struct("legs").pack
+_PACK_CALL = row_struct("calls").pack
+_PACK_STORY = row_struct("stories").pack
+_PACK_DUTY = row_struct("duty").pack
+_PACK_BREAK = row_struct("breaks").pack
+_PACK_STRAIN_INTERVAL = row_struct("strain_intervals").pack
 
 
 class Grid(Protocol):
