@@ -75,3 +75,42 @@ def test_clock_run_matches_env_run():
     ours = world(True)
     assert ours == world(False)
     assert ours[-1] == (6.0, "end") and (6.0, "at-the-stop") not in ours
+
+
+def test_the_cyclic_collector_is_paused_while_the_clock_runs_and_restored_after():
+    import gc
+
+    env = simpy.Environment()
+    clock = Clock(env)
+    seen: list[bool] = []
+    clock.at(1.0, lambda _: seen.append(gc.isenabled()))
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        clock.run(until=2.0)
+        assert seen == [False] and gc.isenabled()
+        gc.disable()  # a caller that had paused it itself gets it back paused
+        clock.at(1.0, lambda _: seen.append(gc.isenabled()))
+        clock.run(until=4.0)
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_tidy_collects_cycles_made_while_the_collector_is_paused():
+    import gc
+    import weakref
+
+    from ccsim.model.clock import collector_paused, tidy
+
+    class Node:
+        pass
+
+    with collector_paused():
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: reference counting alone never frees it
+        gone = weakref.ref(a)
+        del a, b
+        assert gone() is not None  # the collector is paused: the cycle waits
+        tidy()
+        assert gone() is None

@@ -41,7 +41,7 @@ from ccsim.model.callers import (
     Population,
     Story,
 )
-from ccsim.model.clock import Clock, Due
+from ccsim.model.clock import Clock, Due, tidy
 from ccsim.model.conversation import OutcomeModel, abuse_onset
 from ccsim.model.duty import Roster
 from ccsim.model.frustration import COLD_TRANSFER_POINTS, Difficulty, Frustration
@@ -203,6 +203,7 @@ class ContactCentre:
         day: int = event.value
         self._day = day
         now = self.env.now
+        tidy()  # the cyclic collector is paused while the clock runs
         if day > 0:
             self.workforce.close_day(day - 1, now)
         self.policies.at_day_start(day, now, self.groups)
