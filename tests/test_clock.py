@@ -98,7 +98,6 @@ def test_the_cyclic_collector_is_paused_while_the_clock_runs_and_restored_after(
 
 
 def test_tidy_collects_cycles_made_while_the_collector_is_paused():
-    import gc
     import weakref
 
     from ccsim.model.clock import collector_paused, tidy

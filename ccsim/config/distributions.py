@@ -148,11 +148,13 @@ class Gamma(StrictModel):
         return k * theta
 
     def sampler(self) -> Sampler:
-        from scipy import special  # here: only gamma times need it (see LogNormal.quantiles)
+        # Here: only gamma times need scipy (see LogNormal.quantiles). cython_special's scalar
+        # gammaincinv is the same C function as the ufunc, bit for bit, without the ufunc's
+        # array machinery: 0.5 µs a draw instead of 1.2 µs, and it returns a Python float.
+        from scipy.special.cython_special import gammaincinv
 
         k, theta = self.shape_scale
-        inv = special.gammaincinv
-        return lambda u: float(inv(k, u)) * theta
+        return lambda u: gammaincinv(k, u) * theta
 
     def quantiles(self, u: np.ndarray) -> np.ndarray:
         from scipy import special
