@@ -18,6 +18,8 @@ Two kinds of draws:
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
 STREAMS = {
@@ -166,35 +168,35 @@ class Primer:
 
 
 # Purposes of keyed draws. Never renumber (it changes every result); retired numbers stay unused.
-PERSON = 0
-SEGMENT = 1
-PATIENCE = 2
-TALK = 3
-WRAP = 4
-OUTCOME = 5
-DIFFICULT = 6
-ABUSE = 7
-IVR_TIME = 8
-IVR_OPTION = 9
-IVR_SELF_SERVICE = 10
-IVR_ABANDON = 11
-MISROUTE = 12
-REDIAL = 13
-REDIAL_DELAY = 14
-TRANSFER_TARGET = 15
-DIFFICULT_FACTOR = 16
-ABUSE_ONSET = 17
-PAID_LINE = 18
-CALLBACK = 20
-IVR_ABANDON_TIME = 22
-HANG_UP_WARNING = 24
-CHURN = 25
-CALLBACK_ACCEPT = 26
-CALLBACK_REACH = 27
-CUT_CALLBACK = 28
-HANG_UP_SEVERE = 29
-PURPOSES = 32
-LEGS = 16
+PERSON: Final = 0
+SEGMENT: Final = 1
+PATIENCE: Final = 2
+TALK: Final = 3
+WRAP: Final = 4
+OUTCOME: Final = 5
+DIFFICULT: Final = 6
+ABUSE: Final = 7
+IVR_TIME: Final = 8
+IVR_OPTION: Final = 9
+IVR_SELF_SERVICE: Final = 10
+IVR_ABANDON: Final = 11
+MISROUTE: Final = 12
+REDIAL: Final = 13
+REDIAL_DELAY: Final = 14
+TRANSFER_TARGET: Final = 15
+DIFFICULT_FACTOR: Final = 16
+ABUSE_ONSET: Final = 17
+PAID_LINE: Final = 18
+CALLBACK: Final = 20
+IVR_ABANDON_TIME: Final = 22
+HANG_UP_WARNING: Final = 24
+CHURN: Final = 25
+CALLBACK_ACCEPT: Final = 26
+CALLBACK_REACH: Final = 27
+CUT_CALLBACK: Final = 28
+HANG_UP_SEVERE: Final = 29
+PURPOSES: Final = 32
+LEGS: Final = 16
 
 
 def slot(attempt: int, leg: int, purpose: int) -> int:

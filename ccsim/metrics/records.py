@@ -15,7 +15,7 @@ import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 
@@ -134,31 +134,31 @@ class Status(Code):
 LEG_ANSWERED, LEG_ABANDONED, LEG_OPEN = (int(m) for m in LegOutcome)
 LEG_OUTCOMES = LegOutcome.labels()
 
-CALL_RESOLVED = int(CallOutcome.RESOLVED)
-CALL_ABANDONED = int(CallOutcome.ABANDONED)
-CALL_IVR_ABANDONED = int(CallOutcome.IVR_ABANDONED)
-CALL_SELF_SERVED = int(CallOutcome.SELF_SERVED)
-CALL_UNRESOLVED = int(CallOutcome.UNRESOLVED)
-CALL_TRANSFER_CAP = int(CallOutcome.TRANSFER_CAP)
-CALL_CUT_OFF = int(CallOutcome.CUT_OFF)
-CALL_HUNG_UP = int(CallOutcome.HUNG_UP)
-CALL_DETERRED = int(CallOutcome.DETERRED)
-CALL_BLOCKED = int(CallOutcome.BLOCKED)
-CALL_OPEN = int(CallOutcome.OPEN)
-CALL_CALLBACK_LOST = int(CallOutcome.CALLBACK_LOST)
+CALL_RESOLVED: Final = int(CallOutcome.RESOLVED)
+CALL_ABANDONED: Final = int(CallOutcome.ABANDONED)
+CALL_IVR_ABANDONED: Final = int(CallOutcome.IVR_ABANDONED)
+CALL_SELF_SERVED: Final = int(CallOutcome.SELF_SERVED)
+CALL_UNRESOLVED: Final = int(CallOutcome.UNRESOLVED)
+CALL_TRANSFER_CAP: Final = int(CallOutcome.TRANSFER_CAP)
+CALL_CUT_OFF: Final = int(CallOutcome.CUT_OFF)
+CALL_HUNG_UP: Final = int(CallOutcome.HUNG_UP)
+CALL_DETERRED: Final = int(CallOutcome.DETERRED)
+CALL_BLOCKED: Final = int(CallOutcome.BLOCKED)
+CALL_OPEN: Final = int(CallOutcome.OPEN)
+CALL_CALLBACK_LOST: Final = int(CallOutcome.CALLBACK_LOST)
 CALL_OUTCOMES = CallOutcome.labels()
 # An attempt's ``trigger``: the CallOutcome of the attempt before it, or this code for a new problem.
 TRIGGER_FRESH = len(CallOutcome)
 
-TALK_RESOLVED = int(TalkOutcome.RESOLVED)
-TALK_TRANSFER_WARM = int(TalkOutcome.TRANSFER_WARM)
-TALK_TRANSFER_COLD = int(TalkOutcome.TRANSFER_COLD)
-TALK_UNRESOLVED = int(TalkOutcome.UNRESOLVED)
-TALK_MISROUTE = int(TalkOutcome.MISROUTE_TRANSFER)
-TALK_CUT_OFF = int(TalkOutcome.CUT_OFF)
-TALK_HUNG_UP = int(TalkOutcome.HUNG_UP)
-TALK_OPEN = int(TalkOutcome.OPEN)
-TALK_NONE = int(TalkOutcome.NONE)
+TALK_RESOLVED: Final = int(TalkOutcome.RESOLVED)
+TALK_TRANSFER_WARM: Final = int(TalkOutcome.TRANSFER_WARM)
+TALK_TRANSFER_COLD: Final = int(TalkOutcome.TRANSFER_COLD)
+TALK_UNRESOLVED: Final = int(TalkOutcome.UNRESOLVED)
+TALK_MISROUTE: Final = int(TalkOutcome.MISROUTE_TRANSFER)
+TALK_CUT_OFF: Final = int(TalkOutcome.CUT_OFF)
+TALK_HUNG_UP: Final = int(TalkOutcome.HUNG_UP)
+TALK_OPEN: Final = int(TalkOutcome.OPEN)
+TALK_NONE: Final = int(TalkOutcome.NONE)
 TALK_OUTCOMES = TalkOutcome.labels()
 
 STORY_OPEN, STORY_RESOLVED, STORY_LOST, STORY_DIVERTED = (int(m) for m in StoryOutcome)
@@ -168,7 +168,7 @@ DIFFICULT_NONE, DIFFICULT_NATURE, DIFFICULT_CHANCE, DIFFICULT_FAILURE = (int(m) 
 DIFFICULT_CAUSES = DifficultCause.labels()
 
 # Ids (agent, group, queue, menu option, person): -1 means "none" (no agent answered, no option chosen).
-NO_ID = -1
+NO_ID: Final = -1
 
 LEG_COLUMNS = (
     "call_id",

@@ -11,7 +11,7 @@ the time spent above the burnout threshold.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ccsim.config.workforce import Stress
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ccsim.model.routing import Group
     from ccsim.model.staffing import Position
 
-MINUTE = 60.0
+MINUTE: Final = 60.0
 
 
 class Agent:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from ccsim.metrics import records as R
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
 
-NAN = math.nan
+NAN: Final = math.nan
 
 # Call states.
 IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import simpy
@@ -55,9 +56,9 @@ from ccsim.model.staffing import build_positions
 from ccsim.model.window import cut_to_window
 from ccsim.model.workforce import Seat, WorkforceModel
 
-NAN = math.nan
-WARM_PRIORITY = 0
-PRIMED_BLOCK = 1024  # fresh stories whose first-leg draws are made in one vectorised pass
+NAN: Final = math.nan
+WARM_PRIORITY: Final = 0
+PRIMED_BLOCK: Final = 1024  # fresh stories whose first-leg draws are made in one vectorised pass
 
 
 @dataclass
@@ -505,7 +506,7 @@ class ContactCentre:
         self._record_call(call, outcome, now, resolving_group, call.t_ivr_end)
         story = call.story
         if outcome == R.CALL_RESOLVED or outcome == R.CALL_SELF_SERVED:
-            story.resolved_attempt = call.attempt
+            story.resolved_attempt = float(call.attempt)  # a float column: NaN while unresolved
             story.resolving_group = resolving_group if outcome == R.CALL_RESOLVED else len(self.groups)
             self._end_story(story, R.STORY_RESOLVED, now)
             self.frustration.calm(story.person)

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ccsim.config.distributions import Deterministic, Distribution
 from ccsim.model.callers import WAITING, Call
@@ -20,7 +20,7 @@ from ccsim.model.callers import WAITING, Call
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
 
-LEVELS = 10
+LEVELS: Final = 10
 
 
 class Queue:
