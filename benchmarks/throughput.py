@@ -9,6 +9,9 @@ ratio, so the machine's speed cancels out. Times are CPU seconds of this process
 (``time.process_time``), which a machine shared with other work disturbs less than wall time.
 See :mod:`whole_process` for the same comparison as whole processes, start-up included.
 
+Run with an environment's own interpreter to measure its build of the engine (the first line
+names it): ``.venv/bin/python`` for the pure build, ``.venv-compiled/bin/python`` after ``make compiled``.
+
 Usage: python benchmarks/throughput.py [--calls 200000] [--repeat 3]
 """
 
@@ -30,6 +33,13 @@ from ccsim.config.load import scenario_from_dict  # noqa: E402
 from ccsim.metrics.kpis import run_kpis  # noqa: E402
 from ccsim.metrics.tables import build_tables  # noqa: E402
 from ccsim.model.centre import ContactCentre  # noqa: E402
+
+
+def engine_build() -> str:
+    """Which build of the engine this interpreter imports: ``compiled (mypyc)`` or ``pure Python`` (setup.py)."""
+    from ccsim.model import centre
+
+    return "compiled (mypyc)" if not centre.__file__.endswith(".py") else "pure Python"
 
 
 def scenario_data(calls: int) -> dict:
@@ -87,7 +97,8 @@ def main() -> None:
     total_rate = ours["calls"] / ours["total_s"]
     per_call = ccsim_memory(min(args.calls, 100_000))
     month_calls = 10_000 * 26
-    print(f"workload: M/M/{AGENTS}+M, {RATE * 3600:.0f} calls/h, talk {TALK:.0f} s, patience {PATIENCE:.0f} s")
+    print(f"workload: M/M/{AGENTS}+M, {RATE * 3600:.0f} calls/h, talk {TALK:.0f} s, patience {PATIENCE:.0f} s; "
+          f"engine: {engine_build()}")
     print(f"textbook SimPy loop : {bare['calls']:>9,} calls in {bare['wall_s']:6.2f} CPU s = {bare_rate:>9,.0f} calls/s"
           f"  (abandon {bare['abandon_rate']:.3f})")
     print(f"SimPy callback floor: {floor['calls']:>9,} calls in {floor['wall_s']:6.2f} CPU s = {floor_rate:>9,.0f} "

@@ -7,6 +7,9 @@ interpreter start-up and imports included, in wall seconds and in the CPU second
 (``os.wait4``), which a machine shared with other work disturbs less. The best of ``--repeat`` runs
 of each is reported, with the ratio of their throughputs (above 1: ccsim is faster).
 
+Run with an environment's own interpreter to measure its build of the engine (the first line
+names it): ``.venv/bin/python`` for the pure build, ``.venv-compiled/bin/python`` after ``make compiled``.
+
 Usage: python benchmarks/whole_process.py [--calls 200000] [--repeat 3]
 """
 
@@ -25,7 +28,7 @@ import yaml
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from throughput import scenario_data  # noqa: E402
+from throughput import engine_build, scenario_data  # noqa: E402
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -56,7 +59,8 @@ def main() -> None:
             textbook_runs.append(timed(textbook_command))
             ccsim_runs.append(timed(ccsim_command))
     calls = args.calls
-    print(f"workload: M/M/53+M, 600 calls/h, talk 300 s, patience 300 s, {calls:,} calls; best of {args.repeat}")
+    print(f"workload: M/M/53+M, 600 calls/h, talk 300 s, patience 300 s, {calls:,} calls; best of {args.repeat}; "
+          f"engine: {engine_build()} ({ccsim})")
     for label, runs in (("textbook loop (process)", textbook_runs), ("ccsim run (process)    ", ccsim_runs)):
         wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
         print(f"{label}: {wall:6.2f} s wall = {calls / wall:>8,.0f} calls/s; {cpu:6.2f} CPU s = "
