@@ -354,6 +354,15 @@ def test_work_is_bounded(tmp_path, old, new):
     refused(tmp_path, text, "at most")
 
 
+def test_the_work_bound_counts_the_warm_up_days(tmp_path):
+    # 18 reported days of a million calls fit the bound of 20 million; a week of warm-up before them does not.
+    text = GOOD.replace("daily_volume: 300", "daily_volume: 1000000")
+    code, output = validate(tmp_path, text.replace("horizon:\n  days: 1", "horizon:\n  days: 18\n  warmup_days: 0"))
+    assert code == 0, output
+    refused(tmp_path, text.replace("horizon:\n  days: 1", "horizon:\n  days: 18\n  warmup_days: 7"),
+            "25 simulated day(s), warm-up included")
+
+
 # 9. Two false rejections, and the duration and clock forms planners write (issue 14, item 5)
 def test_merge_key_with_override_and_unit_min(tmp_path):
     code, output = validate(tmp_path, GOOD.replace("horizon:\n  days: 1", "horizon: {<<: {days: 3}, days: 1}"))

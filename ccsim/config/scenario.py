@@ -342,10 +342,12 @@ class Scenario(StrictModel):
         if agents > L.MAX_AGENTS:
             raise ValueError(f"groups: the staffing asks for up to {agents:,} agents; one scenario may have at most "
                              f"{L.MAX_AGENTS:,} (see Bounds in docs/scenario-format.md)")
-        calls = self.arrivals.most_calls_per_day() * self.horizon.days
+        days = self.horizon.days + self.lead_days  # the warm-up days are simulated too
+        calls = self.arrivals.most_calls_per_day() * days
         if calls > L.MAX_CALLS_PER_RUN:
-            raise ValueError(f"arrivals: up to {calls:,.0f} fresh calls in one replication of {self.horizon.days} "
-                             f"day(s); at most {L.MAX_CALLS_PER_RUN:,.0f} (shorten the horizon or lower the volume)")
+            raise ValueError(f"arrivals: up to {calls:,.0f} fresh calls in one replication of {days} simulated "
+                             f"day(s), warm-up included; at most {L.MAX_CALLS_PER_RUN:,.0f} (shorten the horizon "
+                             "or lower the volume)")
 
     def _check_journey(self, queue_names: list[str]) -> None:
         def known(kind: str, names, where: str, value: str) -> None:
