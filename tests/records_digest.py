@@ -2,7 +2,7 @@
 
 Run as a script with one or more scenario files: prints one JSON line per file with the SHA-256
 of each record kind's bytes and of the run's counters, for a short run (three days, one of them
-warm-up, replication 1), and the file each engine module was loaded from. ``tests/test_compiled.py``
+warm-up, replication 1), and the file the engine's centre module was loaded from. ``tests/test_compiled.py``
 runs it under the pure and the compiled build and asks for the same digests.
 """
 
