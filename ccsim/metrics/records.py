@@ -131,7 +131,9 @@ class Status(Code):
 
 
 # Plain ints for the engine's hot path (an enum member costs more to compare and to pickle).
-LEG_ANSWERED, LEG_ABANDONED, LEG_OPEN = (int(m) for m in LegOutcome)
+LEG_ANSWERED: Final = int(LegOutcome.ANSWERED)
+LEG_ABANDONED: Final = int(LegOutcome.ABANDONED)
+LEG_OPEN: Final = int(LegOutcome.OPEN)
 LEG_OUTCOMES = LegOutcome.labels()
 
 CALL_RESOLVED: Final = int(CallOutcome.RESOLVED)
@@ -148,7 +150,7 @@ CALL_OPEN: Final = int(CallOutcome.OPEN)
 CALL_CALLBACK_LOST: Final = int(CallOutcome.CALLBACK_LOST)
 CALL_OUTCOMES = CallOutcome.labels()
 # An attempt's ``trigger``: the CallOutcome of the attempt before it, or this code for a new problem.
-TRIGGER_FRESH = len(CallOutcome)
+TRIGGER_FRESH: Final = len(CallOutcome)
 
 TALK_RESOLVED: Final = int(TalkOutcome.RESOLVED)
 TALK_TRANSFER_WARM: Final = int(TalkOutcome.TRANSFER_WARM)
@@ -161,10 +163,16 @@ TALK_OPEN: Final = int(TalkOutcome.OPEN)
 TALK_NONE: Final = int(TalkOutcome.NONE)
 TALK_OUTCOMES = TalkOutcome.labels()
 
-STORY_OPEN, STORY_RESOLVED, STORY_LOST, STORY_DIVERTED = (int(m) for m in StoryOutcome)
+STORY_OPEN: Final = int(StoryOutcome.OPEN)
+STORY_RESOLVED: Final = int(StoryOutcome.RESOLVED)
+STORY_LOST: Final = int(StoryOutcome.LOST)
+STORY_DIVERTED: Final = int(StoryOutcome.DIVERTED)
 STORY_OUTCOMES = StoryOutcome.labels()
 
-DIFFICULT_NONE, DIFFICULT_NATURE, DIFFICULT_CHANCE, DIFFICULT_FAILURE = (int(m) for m in DifficultCause)
+DIFFICULT_NONE: Final = int(DifficultCause.NONE_)
+DIFFICULT_NATURE: Final = int(DifficultCause.NATURE)
+DIFFICULT_CHANCE: Final = int(DifficultCause.CHANCE)
+DIFFICULT_FAILURE: Final = int(DifficultCause.FAILURE)
 DIFFICULT_CAUSES = DifficultCause.labels()
 
 # Ids (agent, group, queue, menu option, person): -1 means "none" (no agent answered, no option chosen).
@@ -233,10 +241,17 @@ STORY_COLUMNS = (
 )
 
 DUTY_COLUMNS = ("agent_id", "position", "group", "t_start", "t_end", "kind")
-DUTY_ON, DUTY_BREAK, DUTY_OFF_PHONE, DUTY_TRAINING = (int(m) for m in DutyKind)
+DUTY_ON: Final = int(DutyKind.ON_DUTY)
+DUTY_BREAK: Final = int(DutyKind.BREAK)
+DUTY_OFF_PHONE: Final = int(DutyKind.OFF_PHONE)
+DUTY_TRAINING: Final = int(DutyKind.TRAINING)
 DUTY_KINDS = DutyKind.labels()
 
-BREAK_ON_TIME, BREAK_DEFERRED, BREAK_SHORTENED, BREAK_MISSED, BREAK_OPEN = (int(m) for m in BreakResult)
+BREAK_ON_TIME: Final = int(BreakResult.ON_TIME)
+BREAK_DEFERRED: Final = int(BreakResult.DEFERRED)
+BREAK_SHORTENED: Final = int(BreakResult.SHORTENED)
+BREAK_MISSED: Final = int(BreakResult.MISSED)
+BREAK_OPEN: Final = int(BreakResult.OPEN)
 BREAK_RESULTS = BreakResult.labels()
 
 BREAK_COLUMNS = (
@@ -251,8 +266,12 @@ BREAK_COLUMNS = (
     "result",
 )
 
-STATUS_OFF, STATUS_WORKING, STATUS_SICK, STATUS_STRESS_LEAVE, STATUS_TRAINING, STATUS_VACANT = (
-    int(m) for m in Status)
+STATUS_OFF: Final = int(Status.OFF)
+STATUS_WORKING: Final = int(Status.WORKING)
+STATUS_SICK: Final = int(Status.SICK)
+STATUS_STRESS_LEAVE: Final = int(Status.STRESS_LEAVE)
+STATUS_TRAINING: Final = int(Status.TRAINING)
+STATUS_VACANT: Final = int(Status.VACANT)
 STATUSES = Status.labels()
 
 AGENT_DAY_COLUMNS = (

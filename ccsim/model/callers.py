@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 NAN: Final = math.nan
 
 # Call states.
-IN_IVR, WAITING, TALKING, DONE = 0, 1, 2, 3
+IN_IVR: Final = 0
+WAITING: Final = 1
+TALKING: Final = 2
+DONE: Final = 3
 
 
 class Population:

@@ -13,6 +13,10 @@ profile shows dominate the textbook ``yield request | timeout(patience)`` patter
 timers are cancelled lazily: a timer that fires for a caller no longer waiting on that leg does
 nothing.
 
+Handlers declare the types of what they unpack from ``event.value`` (``Any``) and of ``now``
+(SimPy's ``int | float``): the compiled build (``setup.py``) then reads the call's and the
+agent's fields directly instead of looking each one up by name.
+
 This module does no I/O and never imports pandas: it returns plain record lists.
 """
 
@@ -46,7 +50,7 @@ from ccsim.model.clock import Clock, Due, tidy
 from ccsim.model.conversation import OutcomeModel, abuse_onset
 from ccsim.model.duty import Roster
 from ccsim.model.frustration import COLD_TRANSFER_POINTS, Difficulty, Frustration
-from ccsim.model.ivr import IVR_ABANDONED, IVR_ROUTED, IVR_SELF_SERVED, IvrMenu
+from ccsim.model.ivr import IVR_ABANDONED, IVR_ROUTED, IVR_SELF_SERVED, IvrMenu, MenuResult
 from ccsim.model.policies import TalkPlan, build_policies
 from ccsim.model.policies.warm_transfers import transfer_rules
 from ccsim.model.redials import RedialModel
@@ -203,7 +207,7 @@ class ContactCentre:
     def _on_day_start(self, event: Due) -> None:
         day: int = event.value
         self._day = day
-        now = self.env.now
+        now: float = self.env.now
         tidy()  # the cyclic collector is paused while the clock runs
         if day > 0:
             self.workforce.close_day(day - 1, now)
@@ -228,7 +232,7 @@ class ContactCentre:
     def _on_fresh_arrival(self, event: Due) -> None:
         index = self._day_index
         self._day_index = index + 1
-        now = self.env.now
+        now: float = self.env.now
         if self._day_index < len(self._day_times):
             self._at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
         story_id = (self._day << 24) | index
@@ -269,12 +273,14 @@ class ContactCentre:
         self._primed_from = index
 
     def _on_redial(self, event: Due) -> None:
+        story: Story
+        trigger: int
         story, trigger = event.value
         self.pending_redials -= 1
         self._start_attempt(story, trigger)
 
     def _start_attempt(self, story: Story, trigger: int) -> None:
-        now = self.env.now
+        now: float = self.env.now
         call = Call(self._next_call_id, story, trigger, self.frustration.of(story.person), now)
         self._next_call_id += 1
         story.attempts += 1
@@ -306,8 +312,10 @@ class ContactCentre:
         self._at(menu.duration, self._on_menu_end, (call, menu))
 
     def _on_menu_end(self, event: Due) -> None:
+        call: Call
+        menu: MenuResult
         call, menu = event.value
-        now = self.env.now
+        now: float = self.env.now
         call.t_ivr_end = now
         call.story.ivr += now - call.t_arrive
         if menu.kind == IVR_ABANDONED:
@@ -323,7 +331,7 @@ class ContactCentre:
     # ------------------------------------------------------------------ queues
 
     def _enqueue(self, call: Call, queue: Queue, warm: bool = False) -> None:
-        now = self.env.now
+        now: float = self.env.now
         call.leg += 1
         call.queue = queue.index
         if call.first_queue < 0:
@@ -348,6 +356,9 @@ class ContactCentre:
 
     def _on_overflow_due(self, event: Due) -> None:
         """The caller has waited long enough for ``group`` to answer too: take an idle agent of it."""
+        call: Call
+        leg: int
+        group: Group
         call, leg, group = event.value
         if call.state != WAITING or call.leg != leg or not group.idle:
             return
@@ -358,15 +369,19 @@ class ContactCentre:
 
     def _on_callback_offer(self, event: Due) -> None:
         """Offer a waiting caller a callback: who accepts hangs up but keeps their place in line."""
+        call: Call
+        leg: int
         call, leg = event.value
         if call.state == WAITING and call.leg == leg and not call.virtual and self.callback is not None:
             call.virtual = self.callback.accepts(call)
 
     def _on_patience_end(self, event: Due) -> None:
+        call: Call
+        leg: int
         call, leg = event.value
         if call.state != WAITING or call.leg != leg or call.virtual:
             return
-        now = self.env.now
+        now: float = self.env.now
         call.state = DONE
         self.queues[call.queue].waiting -= 1
         call.wait += now - call.t_enqueue
@@ -377,7 +392,7 @@ class ContactCentre:
     # ------------------------------------------------------------------ conversations
 
     def _answer(self, agent: Agent, call: Call) -> None:
-        now = self.env.now
+        now: float = self.env.now
         agent.busy = True
         agent.call = call
         call.state = TALKING
@@ -430,14 +445,17 @@ class ContactCentre:
         self._at(talk + dial, self._on_talk_end, agent)
 
     def _on_abuse(self, event: Due) -> None:
+        agent: Agent
+        call: Call
         agent, call = event.value
         if agent.call is call and call.state == TALKING:
             self.strain.abuse(agent, self.env.now, agent.group.resilience)
 
     def _on_talk_end(self, event: Due) -> None:
-        agent = event.value
+        agent: Agent = event.value
         call = agent.call
-        now = self.env.now
+        assert call is not None  # the agent is talking to the call whose end this is
+        now: float = self.env.now
         talked = now - call.t_answer
         call.talk += talked
         outcome, target = call.talk_outcome, call.target
@@ -561,7 +579,7 @@ class ContactCentre:
         """The agent has nothing in hand: go home, take a due break, answer the next caller, or wait."""
         agent.busy = False
         agent.call = None
-        now = self.env.now
+        now: float = self.env.now
         if agent.leave_after_call:
             self.roster.go_off_duty(agent)
             return
@@ -582,7 +600,7 @@ class ContactCentre:
 
     def _close_books(self) -> None:
         """Record everyone still in the system when the horizon ends: counted, not dropped."""
-        now = self.env.now
+        now: float = self.env.now
         for call in list(self.in_system.values()):
             t_ivr_end = NAN if call.state == IN_IVR else call.t_ivr_end
             if call.state == WAITING:

@@ -14,7 +14,7 @@ direction follows Webb, Yu & Bretthauer, SSRN 3706565, and SQM's survey data).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ccsim import rng
 from ccsim.config.journey import Difficulty as DifficultySpec
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from ccsim.model.callers import Call
     from ccsim.model.script import ScriptedCall
 
-RESOLVED_CALMING = 0.5  # share of frustration left after a solved problem (assumption)
-COLD_TRANSFER_POINTS = 1.0
+RESOLVED_CALMING: Final = 0.5  # share of frustration left after a solved problem (assumption)
+COLD_TRANSFER_POINTS: Final = 1.0
 
 
 class Frustration:

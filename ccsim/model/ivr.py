@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from ccsim import rng
 from ccsim.config.journey import Ivr
 from ccsim.config.policies import IvrRedesign
 from ccsim.model.callers import Call
 
-IVR_ABANDONED, IVR_SELF_SERVED, IVR_ROUTED = 0, 1, 2
+IVR_ABANDONED: Final = 0
+IVR_SELF_SERVED: Final = 1
+IVR_ROUTED: Final = 2
 
 
 class MenuResult(NamedTuple):
