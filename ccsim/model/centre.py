@@ -87,7 +87,6 @@ class ContactCentre:
         self.forced: dict[int, ScriptedCall] = {}  # story id -> what its script forces
         self.env = simpy.Environment()
         self.clock = Clock(self.env)
-        self._at = self.clock.at
         self.calendar = Calendar.from_horizon(scenario.horizon, scenario.lead_days)
         self.recorder = R.Recorder()
         self.in_system: dict[int, Call] = {}
@@ -149,7 +148,7 @@ class ContactCentre:
         self._primed: list[rng.PrimedKeyed] = []  # draws of the day's stories from index _primed_from on
         self._primed_from = 0
         self._day = 0
-        self.roster = Roster(self.env, self._at, self.recorder, self.strain, self.groups, self.calendar,
+        self.roster = Roster(self.env, self.clock.at, self.recorder, self.strain, self.groups, self.calendar,
                              self._agent_free)
         self.workforce = self._build_workforce()
 
@@ -174,11 +173,11 @@ class ContactCentre:
     def run(self) -> RunRecords:
         """Simulate the whole horizon and return the records."""
         for day in range(self.calendar.days):
-            self._at(day * 86400.0, self._on_day_start, day)
+            self.clock.at(day * 86400.0, self._on_day_start, day)
         self.roster.start_snapshots()
         counters_at_start: dict[str, float] = {}
         if self.calendar.lead_days:
-            self._at(self.calendar.lead, lambda _: counters_at_start.update(self.counters))
+            self.clock.at(self.calendar.lead, lambda _: counters_at_start.update(self.counters))
         self.clock.run(until=self.calendar.length)
         self._close_books()
         rows = self.recorder.finish()
@@ -225,7 +224,7 @@ class ContactCentre:
         self._day_index = 0
         self._primed, self._primed_from = [], 0
         if self._day_times:
-            self._at(self._day_times[0] - now, self._on_fresh_arrival)
+            self.clock.at(self._day_times[0] - now, self._on_fresh_arrival)
 
     # ------------------------------------------------------------------ callers arrive
 
@@ -234,7 +233,7 @@ class ContactCentre:
         self._day_index = index + 1
         now: float = self.env.now
         if self._day_index < len(self._day_times):
-            self._at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
+            self.clock.at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
         story_id = (self._day << 24) | index
         offset = index - self._primed_from
         if offset >= len(self._primed):
@@ -309,7 +308,7 @@ class ContactCentre:
             menu = menu.routed_to(story.return_queue)
         call.correct_queue = menu.correct_queue
         call.misrouted = menu.misrouted
-        self._at(menu.duration, self._on_menu_end, (call, menu))
+        self.clock.at(menu.duration, self._on_menu_end, (call, menu))
 
     def _on_menu_end(self, event: Due) -> None:
         call: Call
@@ -345,14 +344,14 @@ class ContactCentre:
         call.priority = WARM_PRIORITY if warm else self.segments[call.story.segment].priority
         queue.push(call)
         for group, after in queue.overflow:
-            self._at(after, self._on_overflow_due, (call, call.leg, group))
+            self.clock.at(after, self._on_overflow_due, (call, call.leg, group))
         if warm:
             return  # the first agent stays on the line: a warm-transferred caller is never lost
         if self.callback is not None:
-            self._at(self.callback.offer_after, self._on_callback_offer, (call, call.leg))
+            self.clock.at(self.callback.offer_after, self._on_callback_offer, (call, call.leg))
         patience = call.patience_of or self.segments[call.story.segment].patience
         if patience is not None:
-            self._at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
+            self.clock.at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
 
     def _on_overflow_due(self, event: Due) -> None:
         """The caller has waited long enough for ``group`` to answer too: take an idle agent of it."""
@@ -439,10 +438,10 @@ class ContactCentre:
             if call.abusive and self.strain.enabled:
                 onset = abuse_onset(call, natural)
                 if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
-                    self._at(dial + onset, self._on_abuse, (agent, call))
+                    self.clock.at(dial + onset, self._on_abuse, (agent, call))
         if self.strain.enabled:  # NoStrain's methods do nothing: skip the calls on the hot path
             self.strain.talk(agent, now, call, group.resilience)
-        self._at(talk + dial, self._on_talk_end, agent)
+        self.clock.at(talk + dial, self._on_talk_end, agent)
 
     def _on_abuse(self, event: Due) -> None:
         agent: Agent
@@ -505,7 +504,7 @@ class ContactCentre:
         if self.strain.enabled:
             self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
         if busy_for > 0:
-            self._at(busy_for, self._on_wrap_end, agent)
+            self.clock.at(busy_for, self._on_wrap_end, agent)
         else:
             self._agent_free(agent)
 
@@ -547,7 +546,7 @@ class ContactCentre:
         else:
             story.return_queue = self.redials.return_queue(call, outcome)
             self.pending_redials += 1
-            self._at(when - now, self._on_redial, (story, outcome))
+            self.clock.at(when - now, self._on_redial, (story, outcome))
 
     def _record_call(self, call: Call, outcome: int, t_end: float, resolving_group: int, t_ivr_end: float) -> None:
         """Close the attempt's books: add its time to its story and append its row."""

@@ -47,7 +47,7 @@ class Roster:
 
     def open_day(self, spans: Iterable[tuple[Agent, DutySpan]]) -> None:
         """Schedule the duty spans of the day that starts now."""
-        now = self.env.now
+        now: float = self.env.now
         for agent, span in spans:
             self._at(span.start - now, self._on_duty_start, (agent, span))
 
@@ -57,8 +57,10 @@ class Roster:
             self._at(0.0, self._on_slot_tick, 0)
 
     def _on_duty_start(self, event: Due) -> None:
+        agent: Agent
+        span: DutySpan
         agent, span = event.value
-        now = self.env.now
+        now: float = self.env.now
         self._at(span.end - span.start, self._on_duty_end, (agent, span))
         for piece in span.breaks:
             self._at(piece[0] - now, self._on_break_due, (agent, piece))
@@ -74,6 +76,8 @@ class Roster:
         self.agent_free(agent)
 
     def _on_duty_end(self, event: Due) -> None:
+        agent: Agent
+        span: DutySpan
         agent, span = event.value
         if not agent.on_duty:
             return
@@ -87,7 +91,7 @@ class Roster:
         self.go_off_duty(agent)
 
     def go_off_duty(self, agent: Agent) -> None:
-        now = self.env.now
+        now: float = self.env.now
         agent.on_duty = False
         agent.leave_after_call = False
         agent.draining = False
@@ -100,6 +104,8 @@ class Roster:
 
     def _on_break_due(self, event: Due) -> None:
         """A planned break or off-phone block falls due: start it if the agent is free, else defer it."""
+        agent: Agent
+        piece: Piece
         agent, piece = event.value
         if not agent.on_duty or agent.leave_after_call or agent.draining:
             self._record_break(agent, piece, math.nan, 0.0, R.BREAK_MISSED)
@@ -112,7 +118,7 @@ class Roster:
 
     def take_pending_break(self, agent: Agent) -> bool:
         """Start the agent's oldest pending piece (cut at the end of duty); False if none can start."""
-        now = self.env.now
+        now: float = self.env.now
         while agent.pending:
             piece = agent.pending.pop(0)
             start, end, _ = piece
@@ -133,9 +139,11 @@ class Roster:
         return False
 
     def _on_break_end(self, event: Due) -> None:
+        agent: Agent
+        result: int
         agent, result = event.value
         piece = agent.piece
-        now = self.env.now
+        now: float = self.env.now
         agent.on_break = False
         self.recorder.duty_stretch(agent.id, agent.position.index, agent.group.index, agent.break_start, now,
                                    piece[2])
@@ -151,7 +159,7 @@ class Roster:
     def _on_slot_tick(self, event: Due) -> None:
         """Snapshot of every on-duty agent's strain at the start of each planning interval."""
         slot = event.value
-        now = self.env.now
+        now: float = self.env.now
         for group in self.groups:
             values = [self.strain.value(a, now) for a in group.agents if a.on_duty]
             if values:
