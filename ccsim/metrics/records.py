@@ -334,7 +334,8 @@ def typed_rows(kind: str, rows: Iterable[tuple]) -> np.ndarray:
     return np.fromiter(rows, dtype=record_dtype(kind))
 
 
-_STRUCT_CODES = {"i8": "q", "i4": "i", "i2": "h", "i1": "b", "?": "?", "f8": "d"}
+# struct's code of each column type a record dtype uses, by numpy kind and size in bytes.
+_STRUCT_CODES = {("i", 8): "q", ("i", 4): "i", ("i", 2): "h", ("i", 1): "b", ("b", 1): "?", ("f", 8): "d"}
 
 
 def row_struct(kind: str) -> struct.Struct:
@@ -343,8 +344,9 @@ def row_struct(kind: str) -> struct.Struct:
     Little-endian standard sizes with no padding: the layout of numpy's packed structured dtype.
     A value out of its column's range raises :class:`struct.error`.
     """
-    types = COLUMN_TYPES[kind]
-    return struct.Struct("<" + "".join(_STRUCT_CODES[types.get(name, "f8")] for name in ALL_COLUMNS[kind]))
+    dtype = record_dtype(kind)
+    fields = (dtype[name] for name in ALL_COLUMNS[kind])
+    return struct.Struct("<" + "".join(_STRUCT_CODES[(field.kind, field.itemsize)] for field in fields))
 
 
 class Recorder:
