@@ -155,6 +155,13 @@ class Primer:
         self.base = base
         self.wanted = [False] * PURPOSES
 
+    def column(self, counters: np.ndarray, purpose: int) -> np.ndarray:
+        """``u_at(0, 0, purpose)`` of the stories ``counters`` as float64, the values their draws give bit for bit.
+
+        For choices made for a whole block at once (a fresh story's segment and person).
+        """
+        return unit_array(mix64_array(mix64_array(self.base, counters), np.array(purpose, dtype=np.uint64)))
+
     def block(self, counters: np.ndarray) -> list[PrimedKeyed]:
         keys = mix64_array(self.base, counters)
         wanted = self.wanted

@@ -62,6 +62,20 @@ class Population:
             offset += size
         self.propensity = np.concatenate(propensities)
 
+    def pick_block(self, segments: np.ndarray, u: np.ndarray) -> list[int]:
+        """:meth:`pick` for a block of fresh stories at once: their segments and their ``u_at(0, 0, PERSON)``.
+
+        One search per segment instead of one numpy call per caller (a few microseconds each, most
+        of it the call itself); the persons are the ones :meth:`pick` gives, one for one.
+        """
+        persons = np.zeros(len(u), dtype=np.int64)
+        for segment, cumulative in enumerate(self.cumulative):
+            mine = segments == segment
+            if mine.any():
+                places = np.minimum(cumulative.searchsorted(u[mine], "right"), len(cumulative) - 1)
+                persons[mine] = self.offsets[segment] + places
+        return persons.tolist()  # Python ints: numpy integers would leak into the records
+
     def pick(self, segment: int, draws: rng.Keyed, story_id: int) -> int:
         """The person who has this problem: by propensity within the segment, or a new person.
 

@@ -118,6 +118,8 @@ class ContactCentre:
                 name, upper, patience, segment.talk_time.sampler(), queue_index[scenario.segment_queue(name)],
                 segment.difficult, segment.priority))
         self.segments[-1].upper = 1.0
+        # Kept sorted even if rounding lifts a share's cumulative sum above the last one's 1.0.
+        self._segment_uppers = np.minimum.accumulate([s.upper for s in self.segments][::-1])[::-1]
         self._segment_index = {s.name: i for i, s in enumerate(self.segments)}
 
         self.population = Population(scenario.customer_base, {n: s.share for n, s in scenario.segments.items()},
@@ -146,9 +148,11 @@ class ContactCentre:
         self._day_times: list[float] = []
         self._day_index = 0
         self._primed: list[rng.PrimedKeyed] = []  # draws of the day's stories from index _primed_from on
+        self._primed_segments: list[int] = []  # their segments
+        self._primed_persons: list[int] = []  # their persons (with a customer base)
         self._primed_from = 0
         self._day = 0
-        self.roster = Roster(self.env, self.clock.at, self.recorder, self.strain, self.groups, self.calendar,
+        self.roster = Roster(self.clock, self.recorder, self.strain, self.groups, self.calendar,
                              self._agent_free)
         self.workforce = self._build_workforce()
 
@@ -206,7 +210,7 @@ class ContactCentre:
     def _on_day_start(self, event: Due) -> None:
         day: int = event.value
         self._day = day
-        now: float = self.env.now
+        now: float = self.clock.now
         tidy()  # the cyclic collector is paused while the clock runs
         if day > 0:
             self.workforce.close_day(day - 1, now)
@@ -231,7 +235,7 @@ class ContactCentre:
     def _on_fresh_arrival(self, event: Due) -> None:
         index = self._day_index
         self._day_index = index + 1
-        now: float = self.env.now
+        now: float = self.clock.now
         if self._day_index < len(self._day_times):
             self.clock.at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
         story_id = (self._day << 24) | index
@@ -240,16 +244,13 @@ class ContactCentre:
             self._prime(index)
             offset = 0
         draws = self._primed[offset]
-        u = draws.u_at(0, 0, rng.SEGMENT)
-        segments = self.segments
-        segment = 0
-        while u >= segments[segment].upper:
-            segment += 1
+        segment = self._primed_segments[offset]
+        population = self.population
+        person = self._primed_persons[offset] if population.enabled else story_id
         forced = self._day_script[index] if self.script is not None else None
         if forced is not None and forced.segment is not None:
             segment = self._segment_index[forced.segment]
-        population = self.population
-        person = population.pick(segment, draws, story_id)
+            person = population.pick(segment, draws, story_id)
         if forced is not None:
             if forced.person is not None:
                 person = forced.person
@@ -268,8 +269,15 @@ class ContactCentre:
         """
         end = min(index + PRIMED_BLOCK, len(self._day_times))
         story_ids = np.arange(index, end, dtype=np.uint64) | np.uint64(self._day << 24)
-        self._primed = self._primer.block(story_ids)
+        primer = self._primer
+        self._primed = primer.block(story_ids)
         self._primed_from = index
+        # A story's segment is the first whose cumulative share exceeds its uniform; its person,
+        # by propensity within the segment (Population.pick). Chosen for the block at once.
+        segments = self._segment_uppers.searchsorted(primer.column(story_ids, rng.SEGMENT), "right")
+        self._primed_segments = segments.tolist()
+        if self.population.enabled:
+            self._primed_persons = self.population.pick_block(segments, primer.column(story_ids, rng.PERSON))
 
     def _on_redial(self, event: Due) -> None:
         story: Story
@@ -279,7 +287,7 @@ class ContactCentre:
         self._start_attempt(story, trigger)
 
     def _start_attempt(self, story: Story, trigger: int) -> None:
-        now: float = self.env.now
+        now: float = self.clock.now
         call = Call(self._next_call_id, story, trigger, self.frustration.of(story.person), now)
         self._next_call_id += 1
         story.attempts += 1
@@ -314,7 +322,7 @@ class ContactCentre:
         call: Call
         menu: MenuResult
         call, menu = event.value
-        now: float = self.env.now
+        now: float = self.clock.now
         call.t_ivr_end = now
         call.story.ivr += now - call.t_arrive
         if menu.kind == IVR_ABANDONED:
@@ -330,7 +338,7 @@ class ContactCentre:
     # ------------------------------------------------------------------ queues
 
     def _enqueue(self, call: Call, queue: Queue, warm: bool = False) -> None:
-        now: float = self.env.now
+        now: float = self.clock.now
         call.leg += 1
         call.queue = queue.index
         if call.first_queue < 0:
@@ -380,7 +388,7 @@ class ContactCentre:
         call, leg = event.value
         if call.state != WAITING or call.leg != leg or call.virtual:
             return
-        now: float = self.env.now
+        now: float = self.clock.now
         call.state = DONE
         self.queues[call.queue].waiting -= 1
         call.wait += now - call.t_enqueue
@@ -391,7 +399,7 @@ class ContactCentre:
     # ------------------------------------------------------------------ conversations
 
     def _answer(self, agent: Agent, call: Call) -> None:
-        now: float = self.env.now
+        now: float = self.clock.now
         agent.busy = True
         agent.call = call
         call.state = TALKING
@@ -448,13 +456,13 @@ class ContactCentre:
         call: Call
         agent, call = event.value
         if agent.call is call and call.state == TALKING:
-            self.strain.abuse(agent, self.env.now, agent.group.resilience)
+            self.strain.abuse(agent, self.clock.now, agent.group.resilience)
 
     def _on_talk_end(self, event: Due) -> None:
         agent: Agent = event.value
         call = agent.call
         assert call is not None  # the agent is talking to the call whose end this is
-        now: float = self.env.now
+        now: float = self.clock.now
         talked = now - call.t_answer
         call.talk += talked
         outcome, target = call.talk_outcome, call.target
@@ -578,7 +586,7 @@ class ContactCentre:
         """The agent has nothing in hand: go home, take a due break, answer the next caller, or wait."""
         agent.busy = False
         agent.call = None
-        now: float = self.env.now
+        now: float = self.clock.now
         if agent.leave_after_call:
             self.roster.go_off_duty(agent)
             return
@@ -599,7 +607,7 @@ class ContactCentre:
 
     def _close_books(self) -> None:
         """Record everyone still in the system when the horizon ends: counted, not dropped."""
-        now: float = self.env.now
+        now: float = self.clock.now
         for call in list(self.in_system.values()):
             t_ivr_end = NAN if call.state == IN_IVR else call.t_ivr_end
             if call.state == WAITING:

@@ -79,10 +79,13 @@ def tidy() -> None:
 class Clock:
     """``at(delay, callback, value)`` on one SimPy environment, and the loop that runs it."""
 
-    __slots__ = ("env", "_queue", "_eid")
+    __slots__ = ("env", "now", "_queue", "_eid")
 
     def __init__(self, env: simpy.Environment):
         self.env = env
+        # The simulated time (seconds), kept with env.now while run() runs: a plain attribute that
+        # the model's handlers read several times per call, where env.now is a Python property.
+        self.now: float = env.now
         self._queue: list[tuple[float, int, int, Any]] = env._queue  # type: ignore[assignment]
         self._eid = env._eid
 
@@ -115,11 +118,12 @@ class Clock:
             entry = heappop(queue)
             due = entry[3]
             if due.__class__ is Due:
-                env._now = entry[0]
+                self.now = env._now = entry[0]
                 due.callback(due)  # type: ignore[misc]  # a Due on the heap has not run yet
             elif due is stop:
-                env._now = entry[0]
+                self.now = env._now = entry[0]
                 return
             else:  # anything else on the environment: SimPy processes it as it would
                 heappush(queue, entry)
                 env.step()
+                self.now = env._now

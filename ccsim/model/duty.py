@@ -17,11 +17,9 @@ import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-import simpy
-
 from ccsim.metrics import records as R
 from ccsim.model.agents import Agent, StrainModel
-from ccsim.model.clock import Due
+from ccsim.model.clock import Clock, Due
 
 if TYPE_CHECKING:
     from ccsim.model.calendar import Calendar
@@ -34,11 +32,10 @@ Piece = tuple[float, float, int]  # planned (start, end, records.DUTY_* kind)
 class Roster:
     """Duty and break events of every agent of one replication."""
 
-    def __init__(self, env: simpy.Environment, at: Callable[[float, Callable[[Due], None], object], None],
+    def __init__(self, clock: Clock,
                  recorder: R.Recorder, strain: StrainModel, groups: list[Group], calendar: Calendar,
                  agent_free: Callable[[Agent], None]):
-        self.env = env
-        self._at = at
+        self.clock = clock
         self.recorder = recorder
         self.strain = strain
         self.groups = groups
@@ -47,23 +44,23 @@ class Roster:
 
     def open_day(self, spans: Iterable[tuple[Agent, DutySpan]]) -> None:
         """Schedule the duty spans of the day that starts now."""
-        now: float = self.env.now
+        now: float = self.clock.now
         for agent, span in spans:
-            self._at(span.start - now, self._on_duty_start, (agent, span))
+            self.clock.at(span.start - now, self._on_duty_start, (agent, span))
 
     def start_snapshots(self) -> None:
         """Snapshot strain at the start of every planning interval (with a strain model)."""
         if self.strain.enabled:
-            self._at(0.0, self._on_slot_tick, 0)
+            self.clock.at(0.0, self._on_slot_tick, 0)
 
     def _on_duty_start(self, event: Due) -> None:
         agent: Agent
         span: DutySpan
         agent, span = event.value
-        now: float = self.env.now
-        self._at(span.end - span.start, self._on_duty_end, (agent, span))
+        now: float = self.clock.now
+        self.clock.at(span.end - span.start, self._on_duty_end, (agent, span))
         for piece in span.breaks:
-            self._at(piece[0] - now, self._on_break_due, (agent, piece))
+            self.clock.at(piece[0] - now, self._on_break_due, (agent, piece))
         agent.leave_after_call = False
         agent.draining = False
         agent.duty_end = span.end
@@ -91,7 +88,7 @@ class Roster:
         self.go_off_duty(agent)
 
     def go_off_duty(self, agent: Agent) -> None:
-        now: float = self.env.now
+        now: float = self.clock.now
         agent.on_duty = False
         agent.leave_after_call = False
         agent.draining = False
@@ -118,7 +115,7 @@ class Roster:
 
     def take_pending_break(self, agent: Agent) -> bool:
         """Start the agent's oldest pending piece (cut at the end of duty); False if none can start."""
-        now: float = self.env.now
+        now: float = self.clock.now
         while agent.pending:
             piece = agent.pending.pop(0)
             start, end, _ = piece
@@ -134,7 +131,7 @@ class Roster:
             agent.piece = piece
             agent.break_start = now
             self.strain.start_break(agent, now)
-            self._at(finish - now, self._on_break_end, (agent, result))
+            self.clock.at(finish - now, self._on_break_end, (agent, result))
             return True
         return False
 
@@ -143,7 +140,7 @@ class Roster:
         result: int
         agent, result = event.value
         piece = agent.piece
-        now: float = self.env.now
+        now: float = self.clock.now
         agent.on_break = False
         self.recorder.duty_stretch(agent.id, agent.position.index, agent.group.index, agent.break_start, now,
                                    piece[2])
@@ -159,7 +156,7 @@ class Roster:
     def _on_slot_tick(self, event: Due) -> None:
         """Snapshot of every on-duty agent's strain at the start of each planning interval."""
         slot = event.value
-        now: float = self.env.now
+        now: float = self.clock.now
         for group in self.groups:
             values = [self.strain.value(a, now) for a in group.agents if a.on_duty]
             if values:
@@ -168,7 +165,7 @@ class Roster:
                 self.recorder.strain_interval(slot, group.index, len(values), sum(values) / len(values),
                                                        p90, ordered[-1])
         if slot + 1 < self.calendar.n_slots:
-            self._at(self.calendar.interval, self._on_slot_tick, slot + 1)
+            self.clock.at(self.calendar.interval, self._on_slot_tick, slot + 1)
 
     def close(self, now: float) -> None:
         """Record the duty stretches, breaks and pending pieces still open when the horizon ends."""
