@@ -31,9 +31,10 @@ STREAMS = {
     "workforce": 6,
 }
 
-_MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
-_TO_UNIT = 2.0**-53
+# Final: the compiled build reads them as constants, not from the module's namespace per draw.
+_MASK: Final = (1 << 64) - 1
+_GOLDEN: Final = 0x9E3779B97F4A7C15
+_TO_UNIT: Final = 2.0**-53
 
 
 def seed_sequence(root_seed: int, replication: int, purpose: str) -> np.random.SeedSequence:

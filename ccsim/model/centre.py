@@ -154,6 +154,17 @@ class ContactCentre:
         self._day = 0
         self.roster = Roster(self.clock, self.recorder, self.strain, self.groups, self.calendar,
                              self._agent_free)
+        # The handlers the clock calls back, bound once: `self._on_talk_end` as a value makes a new
+        # bound method each time, several per call.
+        self._fresh_arrival_handler: Callable[[Due], None] = self._on_fresh_arrival
+        self._menu_end_handler: Callable[[Due], None] = self._on_menu_end
+        self._overflow_due_handler: Callable[[Due], None] = self._on_overflow_due
+        self._callback_offer_handler: Callable[[Due], None] = self._on_callback_offer
+        self._patience_end_handler: Callable[[Due], None] = self._on_patience_end
+        self._abuse_handler: Callable[[Due], None] = self._on_abuse
+        self._talk_end_handler: Callable[[Due], None] = self._on_talk_end
+        self._wrap_end_handler: Callable[[Due], None] = self._on_wrap_end
+        self._redial_handler: Callable[[Due], None] = self._on_redial
         self.workforce = self._build_workforce()
 
     # ------------------------------------------------------------------ set-up
@@ -228,7 +239,7 @@ class ContactCentre:
         self._day_index = 0
         self._primed, self._primed_from = [], 0
         if self._day_times:
-            self.clock.at(self._day_times[0] - now, self._on_fresh_arrival)
+            self.clock.at(self._day_times[0] - now, self._fresh_arrival_handler)
 
     # ------------------------------------------------------------------ callers arrive
 
@@ -237,7 +248,7 @@ class ContactCentre:
         self._day_index = index + 1
         now: float = self.clock.now
         if self._day_index < len(self._day_times):
-            self.clock.at(self._day_times[self._day_index] - now, self._on_fresh_arrival)
+            self.clock.at(self._day_times[self._day_index] - now, self._fresh_arrival_handler)
         story_id = (self._day << 24) | index
         offset = index - self._primed_from
         if offset >= len(self._primed):
@@ -316,7 +327,7 @@ class ContactCentre:
             menu = menu.routed_to(story.return_queue)
         call.correct_queue = menu.correct_queue
         call.misrouted = menu.misrouted
-        self.clock.at(menu.duration, self._on_menu_end, (call, menu))
+        self.clock.at(menu.duration, self._menu_end_handler, (call, menu))
 
     def _on_menu_end(self, event: Due) -> None:
         call: Call
@@ -352,14 +363,14 @@ class ContactCentre:
         call.priority = WARM_PRIORITY if warm else self.segments[call.story.segment].priority
         queue.push(call)
         for group, after in queue.overflow:
-            self.clock.at(after, self._on_overflow_due, (call, call.leg, group))
+            self.clock.at(after, self._overflow_due_handler, (call, call.leg, group))
         if warm:
             return  # the first agent stays on the line: a warm-transferred caller is never lost
         if self.callback is not None:
-            self.clock.at(self.callback.offer_after, self._on_callback_offer, (call, call.leg))
+            self.clock.at(self.callback.offer_after, self._callback_offer_handler, (call, call.leg))
         patience = call.patience_of or self.segments[call.story.segment].patience
         if patience is not None:
-            self.clock.at(patience(call.u(rng.PATIENCE)), self._on_patience_end, (call, call.leg))
+            self.clock.at(patience(call.u(rng.PATIENCE)), self._patience_end_handler, (call, call.leg))
 
     def _on_overflow_due(self, event: Due) -> None:
         """The caller has waited long enough for ``group`` to answer too: take an idle agent of it."""
@@ -446,10 +457,10 @@ class ContactCentre:
             if call.abusive and self.strain.enabled:
                 onset = abuse_onset(call, natural)
                 if onset <= talk:  # abuse begins before the call ends (a limit may cut it first)
-                    self.clock.at(dial + onset, self._on_abuse, (agent, call))
+                    self.clock.at(dial + onset, self._abuse_handler, (agent, call))
         if self.strain.enabled:  # NoStrain's methods do nothing: skip the calls on the hot path
             self.strain.talk(agent, now, call, group.resilience)
-        self.clock.at(talk + dial, self._on_talk_end, agent)
+        self.clock.at(talk + dial, self._talk_end_handler, agent)
 
     def _on_abuse(self, event: Due) -> None:
         agent: Agent
@@ -470,14 +481,15 @@ class ContactCentre:
         if ending is not None:
             outcome, target = ending.outcome, ending.target
         handover = 0.0
-        at_cap = target >= 0 and call.transfers >= self.transfers.max_transfers
+        transfers = self.transfers
+        at_cap = target >= 0 and call.transfers >= transfers.max_transfers
         if at_cap:
             # At the cap the chain stops: the last group resolves the call, or the caller is lost.
-            outcome, target = R.TALK_RESOLVED if self.transfers.at_cap == "resolve" else R.TALK_UNRESOLVED, -1
-            at_cap = self.transfers.at_cap != "resolve"
-        warm = target >= 0 and self.transfers.mode == "warm"
+            outcome, target = R.TALK_RESOLVED if transfers.resolve_at_cap else R.TALK_UNRESOLVED, -1
+            at_cap = not transfers.resolve_at_cap
+        warm = target >= 0 and transfers.warm
         if warm:
-            handover = self.transfers.handover
+            handover = transfers.handover
             if outcome == R.TALK_TRANSFER_COLD:
                 outcome = R.TALK_TRANSFER_WARM
         group = agent.group
@@ -512,7 +524,7 @@ class ContactCentre:
         if self.strain.enabled:
             self.strain.end_talk(agent, now, talked, busy_for, call.abusive)
         if busy_for > 0:
-            self.clock.at(busy_for, self._on_wrap_end, agent)
+            self.clock.at(busy_for, self._wrap_end_handler, agent)
         else:
             self._agent_free(agent)
 
@@ -554,7 +566,7 @@ class ContactCentre:
         else:
             story.return_queue = self.redials.return_queue(call, outcome)
             self.pending_redials += 1
-            self.clock.at(when - now, self._on_redial, (story, outcome))
+            self.clock.at(when - now, self._redial_handler, (story, outcome))
 
     def _record_call(self, call: Call, outcome: int, t_end: float, resolving_group: int, t_ivr_end: float) -> None:
         """Close the attempt's books: add its time to its story and append its row."""

@@ -33,10 +33,15 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
 
 import simpy
 from simpy.events import NORMAL, URGENT
+
+# Final: the compiled build holds these in C variables instead of looking each up by name per event.
+_NORMAL: Final = NORMAL
+_heappush: Final = heappush
+_heappop: Final = heappop
 
 
 class Due:
@@ -79,7 +84,7 @@ def tidy() -> None:
 class Clock:
     """``at(delay, callback, value)`` on one SimPy environment, and the loop that runs it."""
 
-    __slots__ = ("env", "now", "_queue", "_eid")
+    __slots__ = ("env", "now", "_queue", "_next_eid")
 
     def __init__(self, env: simpy.Environment):
         self.env = env
@@ -87,13 +92,13 @@ class Clock:
         # the model's handlers read several times per call, where env.now is a Python property.
         self.now: float = env.now
         self._queue: list[tuple[float, int, int, Any]] = env._queue  # type: ignore[assignment]
-        self._eid = env._eid
+        self._next_eid: Callable[[], int] = env._eid.__next__  # SimPy's own event counter
 
     def at(self, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
         """Run ``callback(due)`` at ``now + delay`` seconds; ``due.value`` is ``value``."""
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
-        heappush(self._queue, (self.env._now + delay, NORMAL, next(self._eid), Due(callback, value)))
+        _heappush(self._queue, (self.env._now + delay, _NORMAL, self._next_eid(), Due(callback, value)))
 
     def run(self, until: float) -> None:
         """Process events until simulated time ``until`` (seconds), as ``env.run(until=until)`` does.
@@ -115,15 +120,15 @@ class Clock:
         env = self.env
         queue = self._queue
         while True:
-            entry = heappop(queue)
+            entry = _heappop(queue)
             due = entry[3]
-            if due.__class__ is Due:
+            if type(due) is Due:
                 self.now = env._now = entry[0]
                 due.callback(due)  # type: ignore[misc]  # a Due on the heap has not run yet
             elif due is stop:
                 self.now = env._now = entry[0]
                 return
             else:  # anything else on the environment: SimPy processes it as it would
-                heappush(queue, entry)
+                _heappush(queue, entry)
                 env.step()
                 self.now = env._now

@@ -50,16 +50,20 @@ class Difficulty:
     """Runtime form of the ``difficulty`` block; with none, no attempt is ever difficult."""
 
     def __init__(self, spec: DifficultySpec | None, abuse_factor: Callable[[float], float]):
-        self.spec = spec
         self.enabled = spec is not None
         self.abuse_factor = abuse_factor  # policies' deterrence of abuse, by time
         self._talk = spec.talk_factor.sampler() if spec else None
         self._patience = spec.patience.sampler() if spec and spec.patience else None
+        # The block's numbers as plain floats: mark() reads them once per attempt.
+        self._cap = spec.cap if spec else 0.0
+        self._base = spec.base if spec else 0.0
+        self._chance = min(self._cap, self._base)  # probability with no failures behind the call
+        self._growth = spec.growth if spec else 0.0
+        self._abusive_share = spec.abusive_share if spec else 0.0
 
     def mark(self, call: Call, by_nature: bool, forced: ScriptedCall | None, now: float) -> None:
         """Decide whether this attempt is difficult (and abusive); difficult calls last longer."""
-        spec = self.spec
-        if spec is None:
+        if not self.enabled:
             return
         if forced is not None and forced.difficult is not None:
             call.difficult_cause = R.DIFFICULT_NATURE if forced.difficult else R.DIFFICULT_NONE
@@ -67,13 +71,13 @@ class Difficulty:
             call.difficult_cause = R.DIFFICULT_NATURE
         else:
             u = call.story.draws.u_at(call.attempt, 0, rng.DIFFICULT)  # call.attempt_u, once per attempt
-            if u < min(spec.cap, spec.base):
+            if u < self._chance:
                 call.difficult_cause = R.DIFFICULT_CHANCE
-            elif u < min(spec.cap, spec.base * (1.0 + spec.growth * call.frustration)):
+            elif u < min(self._cap, self._base * (1.0 + self._growth * call.frustration)):
                 call.difficult_cause = R.DIFFICULT_FAILURE
         if call.difficult_cause:
             call.difficult = True
-            call.abusive = call.attempt_u(rng.ABUSE) < spec.abusive_share * self.abuse_factor(now)
+            call.abusive = call.attempt_u(rng.ABUSE) < self._abusive_share * self.abuse_factor(now)
             if forced is not None and forced.abusive is not None:
                 call.abusive = forced.abusive
             assert self._talk is not None

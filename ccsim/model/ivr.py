@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from typing import Final
 
 from ccsim import rng
 from ccsim.config.journey import Ivr
@@ -14,23 +14,27 @@ IVR_SELF_SERVED: Final = 1
 IVR_ROUTED: Final = 2
 
 
-class MenuResult(NamedTuple):
+class MenuResult:
     """What the menu does with one attempt: how long it takes and where the caller ends up.
 
-    A named tuple, not a frozen dataclass: one is made per attempt, and a frozen dataclass costs
-    about five times as much to build.
+    A plain class with slots (one is made per attempt): a frozen dataclass costs about five times
+    as much to build, and a named tuple is built by interpreted code even in the compiled build.
+    Nothing changes one once it is made.
     """
 
-    kind: int
-    duration: float
-    option: int
-    queue: int  # queue the caller is put in (may be wrong)
-    correct_queue: int  # queue the caller's problem belongs in
-    misrouted: bool
+    __slots__ = ("kind", "duration", "option", "queue", "correct_queue", "misrouted")
+
+    def __init__(self, kind: int, duration: float, option: int, queue: int, correct_queue: int, misrouted: bool):
+        self.kind = kind  # IVR_ABANDONED, IVR_SELF_SERVED or IVR_ROUTED
+        self.duration = duration  # seconds in the menu (to the hang-up when abandoned)
+        self.option = option
+        self.queue = queue  # queue the caller is put in (may be wrong); -1 unless routed
+        self.correct_queue = correct_queue  # queue the caller's problem belongs in
+        self.misrouted = misrouted
 
     def routed_to(self, queue: int) -> MenuResult:
         """The same menu visit, ending in ``queue`` and routed right (a redial that knows its queue)."""
-        return self._replace(queue=queue, correct_queue=queue, misrouted=False)
+        return MenuResult(self.kind, self.duration, self.option, queue, queue, False)
 
 
 class IvrMenu:
@@ -65,17 +69,17 @@ class IvrMenu:
     def run(self, call: Call) -> MenuResult:
         option = self.option_of(call)
         # call.attempt_u(purpose) without the wrapper: the menu runs once per attempt, five draws each.
-        u_at, attempt = call.story.draws.u_at, call.attempt
-        duration = self.time(u_at(attempt, 0, rng.IVR_TIME))
+        draws, attempt = call.story.draws, call.attempt
+        duration = self.time(draws.u_at(attempt, 0, rng.IVR_TIME))
         correct = self.queues[option]
-        if u_at(attempt, 0, rng.IVR_ABANDON) < self.abandon:
+        if draws.u_at(attempt, 0, rng.IVR_ABANDON) < self.abandon:
             # Hanging up happens part way through the menu.
-            hung_up_after = duration * u_at(attempt, 0, rng.IVR_ABANDON_TIME)
+            hung_up_after = duration * draws.u_at(attempt, 0, rng.IVR_ABANDON_TIME)
             return MenuResult(IVR_ABANDONED, hung_up_after, option, -1, correct, False)
-        if u_at(attempt, 0, rng.IVR_SELF_SERVICE) < self.self_service[option]:
+        if draws.u_at(attempt, 0, rng.IVR_SELF_SERVICE) < self.self_service[option]:
             return MenuResult(IVR_SELF_SERVED, duration, option, -1, correct, False)
         others = self.other_queues[correct]
-        if others and u_at(attempt, 0, rng.MISROUTE) < self.misroute:
-            wrong = others[min(int(u_at(attempt, 0, rng.TRANSFER_TARGET) * len(others)), len(others) - 1)]
+        if others and draws.u_at(attempt, 0, rng.MISROUTE) < self.misroute:
+            wrong = others[min(int(draws.u_at(attempt, 0, rng.TRANSFER_TARGET) * len(others)), len(others) - 1)]
             return MenuResult(IVR_ROUTED, duration, option, wrong, correct, True)
         return MenuResult(IVR_ROUTED, duration, option, correct, correct, False)

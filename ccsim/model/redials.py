@@ -8,9 +8,8 @@ the next opening instead, spread over ``closed_spread`` so that the morning is n
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
-
-import numpy as np
 
 from ccsim import rng
 from ccsim.config.journey import RedialRule, Redials
@@ -35,17 +34,21 @@ class RedialModel:
         self.enabled = spec is not None and spec.enabled
         self.max_attempts = spec.max_attempts if spec else 1
         self.spread = spec.closed_spread if spec else 0.0
-        self.rules: dict[int, tuple[RedialRule, Callable[[float], float]]] = {}
+        # outcome -> (probability after the first failure, its decay per failure, delay sampler)
+        self.rules: dict[int, tuple[float, float, Callable[[float], float]]] = {}
         self.back_to_queue_left: set[int] = set()  # outcomes whose redial returns to the queue left
         if spec is not None:
             for outcome, reason in REASON_OF_OUTCOME.items():
-                rule = getattr(spec, reason)
+                rule: RedialRule | None = getattr(spec, reason)
                 if rule is not None:
-                    self.rules[outcome] = (rule, rule.delay.sampler())
+                    self.rules[outcome] = (rule.probability, rule.decay, rule.delay.sampler())
                     if rule.return_to == "queue_left":
                         self.back_to_queue_left.add(outcome)
-        self.calendar = calendar
-        self._open_starts = np.array([start for start, _ in calendar.open_spans()])
+        # The calendar as plain Python values: when_open() runs after every failed attempt.
+        self._interval = float(calendar.interval)  # seconds per slot
+        self._open: list[bool] = calendar.open_mask.tolist()  # by slot of the horizon
+        self._open_starts: list[float] = [float(start) for start, _ in calendar.open_spans()]  # ascending
+        self._length = float(calendar.length)  # seconds in the horizon
 
     def next_attempt_time(self, call: Call, outcome: int, now: float) -> float | None:
         """When the person calls again after this failed attempt, or None if they do not."""
@@ -54,12 +57,13 @@ class RedialModel:
         story = call.story
         if story.attempts >= self.max_attempts:
             return None
-        rule, delay = self.rules[outcome]
-        probability = rule.probability * rule.decay ** (story.failures - 1)
-        u_at, attempt = story.draws.u_at, call.attempt  # call.attempt_u without the wrapper
-        if u_at(attempt, 0, rng.REDIAL) >= probability:
+        first, decay, delay = self.rules[outcome]
+        probability = first * decay ** (story.failures - 1)
+        draws, attempt = story.draws, call.attempt  # call.attempt_u without the wrapper
+        if draws.u_at(attempt, 0, rng.REDIAL) >= probability:
             return None
-        return self.when_open(now + delay(u_at(attempt, 0, rng.REDIAL_DELAY)), u_at(attempt, 0, rng.CALLBACK))
+        return self.when_open(now + delay(draws.u_at(attempt, 0, rng.REDIAL_DELAY)),
+                              draws.u_at(attempt, 0, rng.CALLBACK))
 
     def return_queue(self, call: Call, outcome: int) -> int:
         """The queue a redial after ``outcome`` goes to: the one the caller left, or -1 to start over."""
@@ -70,9 +74,9 @@ class RedialModel:
 
         With no opening left in the horizon the attempt falls after it: the story stays open.
         """
-        slot = int(t // self.calendar.interval)
-        if slot >= self.calendar.n_slots or self.calendar.open_mask[slot]:
+        slot = int(t // self._interval)
+        if slot >= len(self._open) or self._open[slot]:
             return t
-        later = self._open_starts[self._open_starts > t]
-        opening = float(later[0]) if len(later) else self.calendar.length
+        later = bisect_right(self._open_starts, t)  # the first opening after t
+        opening = self._open_starts[later] if later < len(self._open_starts) else self._length
         return opening + self.spread * u
