@@ -19,6 +19,18 @@ def test_mix64_array_matches_scalar_on_many_keys_and_slots() -> None:
             assert units[i, j].item() == rng.unit(rng.mix64(key, counter)) == rng.Keyed(key).u(counter)
 
 
+def test_draws_by_quarters_equal_the_whole_integer_mix_bit_for_bit() -> None:
+    """The compiled build's way of drawing (rng.unit_by_quarters), checked here in the interpreted one too."""
+    generator = np.random.default_rng(11)
+    keys = [0, 1, (1 << 32) - 1, 1 << 32, 1 << 63, (1 << 64) - 1,
+            *(int(k) for k in generator.integers(0, 2**63, 2000, dtype=np.uint64) * 2 + 1)]
+    counters = [0, 1, 31, 32, rng.slot(3, 15, 31), (1 << 16) - 1, 1 << 16, (1 << 30) - 1,
+                *(int(c) for c in generator.integers(0, 2**30, 20))]
+    for key in keys:
+        for counter in counters:
+            assert rng.unit_by_quarters(key >> 32, key & 0xFFFFFFFF, counter) == rng.unit(rng.mix64(key, counter))
+
+
 def _check_block(base: int, blocks: list[list[rng.PrimedKeyed]], story_ids: np.ndarray) -> None:
     for primed_block in blocks:
         for story_id, primed in zip(story_ids.tolist(), primed_block):
