@@ -120,7 +120,7 @@ def unit_by_quarters(key_hi: int, key_lo: int, counter: int) -> float:
     hi, lo = _times_quarters(hi, lo, _C2_0, _C2_1, _C2_2, _C2_3)
     lo ^= ((hi << 1) | (lo >> 31)) & _M32  # z ^= z >> 31
     hi ^= hi >> 31
-    return ((hi << 21) + (lo >> 11) + 0.5) * _TO_UNIT  # (z >> 11 + 0.5) * 2**-53
+    return ((hi << 21) + (lo >> 11) + 0.5) * _TO_UNIT  # ((z >> 11) + 0.5) * 2**-53
 
 
 def _times_quarters(hi: int, lo: int, c0: int, c1: int, c2: int, c3: int) -> tuple[int, int]:
