@@ -37,21 +37,22 @@ _GOLDEN: Final = 0x9E3779B97F4A7C15
 _TO_UNIT: Final = 2.0**-53
 _M32: Final = 0xFFFFFFFF
 _M16: Final = 0xFFFF
+_MIX1: Final = 0xBF58476D1CE4E5B9  # SplitMix64's two multipliers
+_MIX2: Final = 0x94D049BB133111EB
 _QUARTERS_COUNTER_LIMIT: Final = 1 << 30  # unit_by_quarters' counters stay below this
-# The odd constants of the mix (golden ratio, SplitMix64's two multipliers) in 16-bit pieces, lowest first.
-_G0: Final = 0x7C15
-_G1: Final = 0x7F4A
-_G2: Final = 0x79B9
-_G3: Final = 0x9E37
-_C1_0: Final = 0xE5B9
-_C1_1: Final = 0x1CE4
-_C1_2: Final = 0x476D
-_C1_3: Final = 0xBF58
-_C2_0: Final = 0x11EB
-_C2_1: Final = 0x1331
-_C2_2: Final = 0x49BB
-_C2_3: Final = 0x94D0
-
+# The three odd constants in 16-bit pieces, lowest first (for unit_by_quarters).
+_G0: Final = _GOLDEN & _M16
+_G1: Final = (_GOLDEN >> 16) & _M16
+_G2: Final = (_GOLDEN >> 32) & _M16
+_G3: Final = _GOLDEN >> 48
+_C1_0: Final = _MIX1 & _M16
+_C1_1: Final = (_MIX1 >> 16) & _M16
+_C1_2: Final = (_MIX1 >> 32) & _M16
+_C1_3: Final = _MIX1 >> 48
+_C2_0: Final = _MIX2 & _M16
+_C2_1: Final = (_MIX2 >> 16) & _M16
+_C2_2: Final = (_MIX2 >> 32) & _M16
+_C2_3: Final = _MIX2 >> 48
 
 def seed_sequence(root_seed: int, replication: int, purpose: str) -> np.random.SeedSequence:
     """The seed sequence of one purpose in one replication."""
@@ -72,8 +73,8 @@ def key64(root_seed: int, replication: int, purpose: str) -> int:
 def mix64(key: int, counter: int) -> int:
     """SplitMix64 of ``key + counter * golden``: a 64-bit integer, uniform over keys."""
     z = (key + counter * _GOLDEN) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    z = ((z ^ (z >> 30)) * _MIX1) & _MASK
+    z = ((z ^ (z >> 27)) * _MIX2) & _MASK
     return z ^ (z >> 31)
 
 
@@ -88,8 +89,8 @@ def mix64_array(keys: np.ndarray | int, counters: np.ndarray) -> np.ndarray:
     uint64 arithmetic wraps modulo 2**64, which is exactly what the scalar form's masks do.
     """
     z = np.asarray(keys, dtype=np.uint64) + np.asarray(counters, dtype=np.uint64) * np.uint64(_GOLDEN)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
     return z ^ (z >> np.uint64(31))
 
 
@@ -141,6 +142,13 @@ def _times_quarters(hi: int, lo: int, c0: int, c1: int, c2: int, c3: int) -> tup
 _BY_QUARTERS: Final = not __file__.endswith(".py")
 
 
+def _keyed_unit(key: int, key_hi: int, key_lo: int, counter: int) -> float:
+    """``unit(mix64(key, counter))`` the faster way for this build; ``key_hi``/``key_lo`` are the key's halves."""
+    if _BY_QUARTERS and counter < _QUARTERS_COUNTER_LIMIT:
+        return unit_by_quarters(key_hi, key_lo, counter)
+    return unit(mix64(key, counter))
+
+
 class Keyed:
     """Uniforms addressed by slot for one story: ``u(slot)`` is fixed by (key, slot).
 
@@ -156,22 +164,11 @@ class Keyed:
         self._lo = key & _M32
 
     def u(self, slot_number: int) -> float:
-        if _BY_QUARTERS and slot_number < _QUARTERS_COUNTER_LIMIT:
-            return unit_by_quarters(self._hi, self._lo, slot_number)
-        z = (self.key + slot_number * _GOLDEN) & _MASK
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return (((z ^ (z >> 31)) >> 11) + 0.5) * _TO_UNIT
+        return _keyed_unit(self.key, self._hi, self._lo, slot_number)
 
     def u_at(self, attempt: int, leg: int, purpose: int) -> float:
-        """``u(slot(attempt, leg, purpose))`` in one call (the engine's hot path: written out, not via ``u``)."""
-        counter = (attempt * LEGS + leg) * PURPOSES + purpose
-        if _BY_QUARTERS and counter < _QUARTERS_COUNTER_LIMIT:
-            return unit_by_quarters(self._hi, self._lo, counter)
-        z = (self.key + counter * _GOLDEN) & _MASK
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return (((z ^ (z >> 31)) >> 11) + 0.5) * _TO_UNIT
+        """``u(slot(attempt, leg, purpose))`` in one call (the engine's hot path)."""
+        return _keyed_unit(self.key, self._hi, self._lo, (attempt * LEGS + leg) * PURPOSES + purpose)
 
 
 class PrimedKeyed(Keyed):
